@@ -48,6 +48,8 @@ const project = new typescript.TypeScriptAppProject({
     '@octokit/rest@^20.1.2',
     '@slack/web-api@^7.0.0',
     'prom-client@^15.1.3',
+    // 1.x is ESM-only, which jest's CommonJS runtime cannot load.
+    '@kubernetes/client-node@~0.22.3',
   ],
   devDeps: [
     'cdk8s-cli@^2.200.0',
