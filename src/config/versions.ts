@@ -13,6 +13,45 @@ export const kubernetesMinor = '1.30';
 
 // --- GitHub Actions (pinned by full commit SHA; the comment is the release tag) ----------------
 
+/** A GitHub Action pinned by full commit SHA; `version` is the release tag that commit carries. */
+export interface PinnedAction {
+  /** `owner/repo` or `owner/repo/path` as written before the `@`. */
+  readonly action: string;
+  /** Full 40-hex commit SHA. */
+  readonly sha: string;
+  /** Release tag of that commit (written as the `# vX.Y.Z` comment in the workflow). */
+  readonly version: string;
+}
+
+/** Every third-party action our workflows use (src/ci/). Bump SHA and version together. */
+export const githubActions = {
+  checkout: { action: 'actions/checkout', sha: '11bd71901bbe5b1630ceea73d27597364c9af683', version: 'v4.2.2' },
+  setupNode: { action: 'actions/setup-node', sha: '49933ea5288caeca8642d1e84afbd3f7d6820020', version: 'v4.4.0' },
+  setupPython: { action: 'actions/setup-python', sha: 'a26af69be951a213d495a4c3e4e4022e16d87065', version: 'v5.6.0' },
+  uploadArtifact: { action: 'actions/upload-artifact', sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02', version: 'v4.6.2' },
+  downloadArtifact: { action: 'actions/download-artifact', sha: 'd3f86a106a0bac45b974a628896c90dbdf5c8093', version: 'v4.3.0' },
+  createGithubAppToken: { action: 'actions/create-github-app-token', sha: 'df432ceedc7162793a195dd1713ff69aefc7379e', version: 'v2.0.6' },
+  uploadSarif: { action: 'github/codeql-action/upload-sarif', sha: 'ff0a06e83cb2de871e5a09832bc6a81e7276941f', version: 'v3.28.18' },
+  setupBuildx: { action: 'docker/setup-buildx-action', sha: 'e468171a9de216ec08956ac3ada2f0791b6bd435', version: 'v3.11.1' },
+  dockerLogin: { action: 'docker/login-action', sha: '74a5d142397b4f367a81961eba4e8cd7edddf772', version: 'v3.4.0' },
+  buildPush: { action: 'docker/build-push-action', sha: '263435318d21b8e681c14492fe198d362a7d2c83', version: 'v6.18.0' },
+  // 0.36.0: published after the March 2026 tag-poisoning incident; pinned by SHA, never by tag.
+  trivy: { action: 'aquasecurity/trivy-action', sha: 'ed142fd0673e97e23eac54620cfb913e5ce36c25', version: 'v0.36.0' },
+} as const satisfies Record<string, PinnedAction>;
+
+/** Runtimes the workflows set up (match the repo: Node 20, Python 3.11). */
+export const ciNodeVersion = '20.20';
+export const ciPythonVersion = '3.11';
+
+/** Gitleaks as a release binary, verified by SHA-256 (from the release's checksums file). */
+export const gitleaks = {
+  version: '8.28.0',
+  linuxX64Sha256: 'a65b5253807a68ac0cafa4414031fd740aeb55f54fb7e55f386acb52e6a840eb',
+} as const;
+
+/** Snyk CLI from npm (run with `npx snyk@<version>`; the npm registry verifies its integrity). */
+export const snykCliVersion = '1.1307.4';
+
 // --- Cluster (Proxmox / K3s) -------------------------------------------------------------------
 
 // --- Tools ---------------------------------------------------------------------------------------
