@@ -50,6 +50,10 @@ const project = new typescript.TypeScriptAppProject({
     'prom-client@^15.1.3',
     // 1.x is ESM-only, which jest's CommonJS runtime cannot load.
     '@kubernetes/client-node@~0.22.3',
+    // Drift statistics: maintained special functions (chi-squared/normal tails) and a fast CSV parser.
+    '@stdlib/math-base-special-gammainc@^0.3.1',
+    '@stdlib/math-base-special-erfc@^0.2.5',
+    'papaparse@^5.5.3',
   ],
   devDeps: [
     'cdk8s-cli@^2.200.0',
@@ -59,6 +63,7 @@ const project = new typescript.TypeScriptAppProject({
     '@types/better-sqlite3@^7.6.13',
     'autocannon@^8.0.0',
     '@types/autocannon@^7.12.7',
+    '@types/papaparse@^5.5.2',
   ],
 
   tsconfig: {
