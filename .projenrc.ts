@@ -124,6 +124,14 @@ project.npmrc.addConfig('engine-strict', 'true');
 project.gitattributes.addAttributes('/dist/**', 'linguist-generated');
 project.gitattributes.addAttributes('/imports/**', 'linguist-generated');
 
+// CRD bindings: imports/ from the local CRD files listed in cdk8s.yaml (../shared/reference/crds/, beside
+// the clone in CI). Deterministic; committed; core kinds come from cdk8s-plus-30 (never `cdk8s import k8s`).
+project.addTask('import', {
+  description: 'Regenerate the CRD bindings in imports/ from the CRD files listed in cdk8s.yaml',
+  exec: 'cdk8s import --no-check-upgrade --language typescript --output imports',
+});
+project.eslint?.addIgnorePattern('imports/');
+
 // Kubernetes manifests: src/main.ts → dist/<chart>/. Transpile-only: `tsc --noEmit` type-checks once.
 project.addTask('synth', {
   description: 'Synthesize every cdk8s chart into dist/ (deterministic; committed; ArgoCD syncs it)',
