@@ -54,6 +54,8 @@ const project = new typescript.TypeScriptAppProject({
     '@stdlib/math-base-special-gammainc@^0.3.1',
     '@stdlib/math-base-special-erfc@^0.2.5',
     'papaparse@^5.5.3',
+    // Kolmogorov distribution (Marsaglia-Tsang-Wang) for the asymptotic two-sample KS p-value.
+    '@stdlib/stats-kstest@~0.2.3',
   ],
   devDeps: [
     'cdk8s-cli@^2.200.0',
