@@ -1,0 +1,3 @@
+export * from './release-file';
+export * from './bump';
+export { Git, isNonFastForward } from './git';
