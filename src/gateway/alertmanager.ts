@@ -1,0 +1,67 @@
+import { compactGroup, dispatchPayloadLimitBytes } from './compact';
+import { Dispatcher } from './dispatcher';
+import { Outbox } from './outbox';
+import { HttpError, type RouteModule } from './routes';
+import { parseAlertmanagerPayload } from './schema';
+
+/** `repository_dispatch` event type of a group: `drift` when its common `type` label says so. */
+export function eventTypeOf(commonLabels: Record<string, string>): 'drift' | 'alert' {
+  return commonLabels.type === 'drift' ? 'drift' : 'alert';
+}
+
+/**
+ * `POST /webhooks/alertmanager`: validate, compact, durably record in the outbox, answer 202
+ * (Alertmanager treats any 2xx as delivered, so the 2xx comes only after the commit), then let the
+ * dispatcher send it to GitHub. Duplicates within the dedupe window are recorded and answered 200.
+ */
+export const alertmanagerRoutes: RouteModule = {
+  name: 'alertmanager',
+  init(ctx) {
+    const outbox = new Outbox(ctx.stateDir, ctx.config.dedupeWindowSeconds * 1000);
+    const dispatcher = new Dispatcher(ctx.config, outbox, ctx.metrics, ctx.logger);
+    ctx.addReadinessCheck('outbox', () => outbox.healthy());
+    ctx.onShutdown(() => outbox.close());
+    ctx.onShutdown(() => dispatcher.stop());
+    dispatcher.start();
+    return [
+      {
+        method: 'POST',
+        path: '/webhooks/alertmanager',
+        auth: 'bearer',
+        endpoint: 'alertmanager',
+        async handler(req, c) {
+          let payload;
+          try {
+            payload = parseAlertmanagerPayload(req.json);
+          } catch (err) {
+            throw new HttpError(400, 'schema', (err as Error).message);
+          }
+          let group;
+          try {
+            group = compactGroup(payload, dispatchPayloadLimitBytes);
+          } catch (err) {
+            throw new HttpError(413, 'group-too-large', (err as Error).message);
+          }
+          const eventType = eventTypeOf(payload.commonLabels);
+          const result = await outbox.accept({
+            groupKey: payload.groupKey,
+            status: payload.status,
+            fingerprints: payload.alerts.map((a) => a.fingerprint),
+            eventType,
+            payload: JSON.stringify(group),
+          });
+          if (result.deduplicated) {
+            c.metrics.deduplicated.inc();
+            return { status: 200, body: { outboxId: result.id, deduplicated: true, duplicateOf: result.duplicateOf } };
+          }
+          c.metrics.outboxDepth.inc();
+          dispatcher.kick();
+          return {
+            status: 202,
+            body: { outboxId: result.id, deduplicated: false, eventType, alerts: group.alerts.length, truncatedAlerts: group.truncatedAlerts },
+          };
+        },
+      },
+    ];
+  },
+};

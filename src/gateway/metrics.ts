@@ -1,0 +1,34 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { metrics } from '../config/metrics';
+
+/** The gateway's own metrics; names, help and labels come from the metrics contract. */
+export interface GatewayMetrics {
+  readonly received: Counter<'endpoint'>;
+  readonly rejected: Counter<'endpoint' | 'reason'>;
+  readonly deduplicated: Counter;
+  readonly dispatched: Counter<'event_type'>;
+  readonly dispatchFailed: Counter<'event_type'>;
+  readonly outboxDepth: Gauge;
+  readonly processingSeconds: Histogram<'endpoint'>;
+}
+
+export function createGatewayMetrics(registry: Registry): GatewayMetrics {
+  const m = metrics;
+  return {
+    received: new Counter({ name: m.gatewayReceived.name, help: m.gatewayReceived.help, labelNames: ['endpoint'], registers: [registry] }),
+    rejected: new Counter({ name: m.gatewayRejected.name, help: m.gatewayRejected.help, labelNames: ['endpoint', 'reason'], registers: [registry] }),
+    deduplicated: new Counter({ name: m.gatewayDeduplicated.name, help: m.gatewayDeduplicated.help, registers: [registry] }),
+    dispatched: new Counter({ name: m.gatewayDispatched.name, help: m.gatewayDispatched.help, labelNames: ['event_type'], registers: [registry] }),
+    dispatchFailed: new Counter({
+      name: m.gatewayDispatchFailed.name, help: m.gatewayDispatchFailed.help, labelNames: ['event_type'], registers: [registry],
+    }),
+    outboxDepth: new Gauge({ name: m.gatewayOutboxDepth.name, help: m.gatewayOutboxDepth.help, registers: [registry] }),
+    processingSeconds: new Histogram({
+      name: m.gatewayProcessingSeconds.name,
+      help: m.gatewayProcessingSeconds.help,
+      labelNames: ['endpoint'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+  };
+}
