@@ -64,7 +64,7 @@ describe('bump-image', () => {
     expect(rendered(work)).toBe(`${IMAGE}@${digest('a')} v2`);
     expect(commitCount(work)).toBe(2);
     expect(git(work, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(['dist/release/image.txt', RELEASE_FILE]);
-    expect(git(work, 'log', '-1', '--format=%s')).toBe(`release: credit-risk sha256:000000000000 → sha256:aaaaaaaaaaaa (model v2, run run-2)`);
+    expect(git(work, 'log', '-1', '--format=%s')).toBe('release: credit-risk sha256:000000000000 → sha256:aaaaaaaaaaaa (model v2, run run-2)');
     expect(git(work, 'status', '--porcelain')).toBe('');
   });
 
