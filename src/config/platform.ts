@@ -45,6 +45,13 @@ export const platformConfigSchema = z.strictObject({
     arcRunners: dnsLabel,
     mlops: dnsLabel,
   }),
+  /** Cluster networking that NetworkPolicies need (K3s defaults). */
+  network: z.strictObject({
+    /** The nodes' subnet: the API server (host network on K3s) is reached there after Service DNAT. */
+    nodeCidr: z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, 'must be an IPv4 CIDR such as 192.168.10.0/24'),
+    /** The API server port on the nodes. */
+    apiServerPort: z.number().int().min(1).max(65535),
+  }),
   /** StorageClass of every PersistentVolumeClaim (K3s ships `local-path`). */
   storageClass: dnsLabel,
   /** Storage sizes and retention. */
@@ -133,6 +140,10 @@ export const platformDefaults: PlatformConfig = {
     arcSystems: 'arc-systems',
     arcRunners: 'arc-runners',
     mlops: 'mlops',
+  },
+  network: {
+    nodeCidr: '192.168.10.0/24',
+    apiServerPort: 6443,
   },
   storageClass: 'local-path',
   sizes: {

@@ -1,0 +1,89 @@
+import { App, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import { platformConfig } from '../../../src/config/platform';
+import {
+  AllowPolicy, containerResources, NamespaceNetworkBaseline, PlatformChart, requiredLabelKeys, resourceName,
+  resourcesJson, restrictedContainerSecurity, restrictedPodSecurity, SealedSecretReference, standardLabels, tcp, namespaceSelector,
+} from '../../../src/k8s/lib';
+
+describe('labels and naming', () => {
+  test('standard labels carry the app.kubernetes.io keys', () => {
+    const labels = standardLabels({ name: 'mlops-gateway', component: 'gateway' });
+    expect(Object.keys(labels).sort()).toEqual([...requiredLabelKeys].sort());
+    expect(labels['app.kubernetes.io/part-of']).toBe('self-healing-mlops');
+  });
+  test('invalid label values and names are rejected, naming them', () => {
+    expect(() => standardLabels({ name: 'bad name', component: 'x' })).toThrow('label app.kubernetes.io/name: "bad name" is not a valid label value');
+    expect(resourceName('mlops', 'gateway')).toBe('mlops-gateway');
+    expect(() => resourceName('Mlops', 'x')).toThrow('resource name "Mlops-x" is not a DNS-1123 label');
+    expect(() => resourceName('a'.repeat(64))).toThrow('is not a DNS-1123 label');
+  });
+});
+
+describe('PlatformChart', () => {
+  test('labels every object, namespaces only namespaced kinds, no hash suffixes', () => {
+    const app = Testing.app();
+    const chart = new PlatformChart(app, 'demo', { config: platformConfig, component: 'demo', namespace: 'mlops' });
+    new kplus.k8s.KubeNamespace(chart, 'ns', { metadata: { name: 'mlops' } });
+    new kplus.k8s.KubeConfigMap(chart, 'cm', { data: { a: 'b' } });
+    const [ns, cm] = Testing.synth(chart);
+    expect(ns.metadata.namespace).toBeUndefined();
+    expect(cm.metadata.namespace).toBe('mlops');
+    expect(cm.metadata.name).toBe('demo-cm');
+    for (const o of [ns, cm]) for (const k of requiredLabelKeys) expect(o.metadata.labels[k]).toBeDefined();
+  });
+});
+
+describe('security defaults', () => {
+  test('a cdk8s-plus deployment with the defaults meets the restricted profile', () => {
+    const chart = new PlatformChart(Testing.app(), 'sec', { config: platformConfig, component: 'demo', namespace: 'mlops' });
+    const d = new kplus.Deployment(chart, 'web', { securityContext: restrictedPodSecurity() });
+    d.addContainer({
+      image: 'example.org/web@sha256:' + 'a'.repeat(64), portNumber: 8080,
+      securityContext: restrictedContainerSecurity(), resources: containerResources({ cpu: '100m', memory: '128Mi' }),
+    });
+    const dep = Testing.synth(chart).find((o) => o.kind === 'Deployment');
+    const pod = dep.spec.template.spec;
+    const c = pod.containers[0];
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(c.securityContext).toMatchObject({
+      runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
+      capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(c.resources).toEqual({ limits: { cpu: '400m', memory: '128Mi' }, requests: { cpu: '100m', memory: '128Mi' } });
+  });
+  test('resources reject unparseable sizes, naming them', () => {
+    expect(resourcesJson({ cpu: '1', memory: '1Gi', cpuLimit: '2' })).toEqual({ requests: { cpu: '1000m', memory: '1Gi' }, limits: { cpu: '2000m', memory: '1Gi' } });
+    expect(() => resourcesJson({ cpu: '0.5', memory: '1Gi' })).toThrow('cpu "0.5" must be whole cores');
+    expect(() => resourcesJson({ cpu: '1', memory: '1G' })).toThrow('memory "1G" must be in Mi or Gi');
+  });
+});
+
+describe('network policies', () => {
+  test('baseline denies everything but DNS; allow policies select pods and peers', () => {
+    const chart = new PlatformChart(Testing.app(), 'net', { config: platformConfig, component: 'demo' });
+    new NamespaceNetworkBaseline(chart, 'base', { namespace: 'mlops' });
+    new AllowPolicy(chart, 'allow', {
+      name: 'allow-am', namespace: 'mlops', podLabels: { app: 'gw' },
+      ingress: [{ peers: [{ namespaceSelector: namespaceSelector('monitoring') }], ports: [tcp(8080)] }],
+    });
+    const [deny, dns, allow] = Testing.synth(chart);
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(dns.spec.egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+    expect(allow.spec.policyTypes).toEqual(['Ingress']);
+    expect(allow.spec.ingress[0].from[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'monitoring' });
+    expect(() => new AllowPolicy(chart, 'empty', { name: 'x', namespace: 'mlops', podLabels: {} })).toThrow('AllowPolicy mlops/x: give at least one');
+  });
+});
+
+describe('SealedSecretReference', () => {
+  test('references the table; emits no Secret and no SealedSecret until one is sealed', () => {
+    const chart = new PlatformChart(new App({ outdir: '/tmp/unused' }), 'ss', { config: platformConfig, component: 'demo' });
+    const ref = new SealedSecretReference(chart, 'gw', { config: platformConfig, credential: 'gatewayToken' });
+    expect(ref.secretName).toBe('mlops-gateway-token');
+    expect(ref.namespace).toBe('mlops');
+    expect(ref.keyRef('token')).toEqual({ name: 'mlops-gateway-token', key: 'token' });
+    expect(() => ref.keyRef('nope')).toThrow('has no key "nope"');
+    expect(Testing.synth(chart).filter((o) => o.kind === 'Secret' || o.kind === 'SealedSecret')).toEqual([]);
+  });
+});
