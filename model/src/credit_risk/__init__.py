@@ -1,0 +1,1 @@
+"""The example credit-risk model of the self-healing MLOps platform."""
