@@ -25,7 +25,7 @@ export interface GatewayConfig {
   readonly maxAttempts: number;
   /** First retry delay; doubles per attempt, with full jitter. @default 1000 ms */
   readonly backoffBaseMs: number;
-  /** Upper bound of one retry delay (also caps a rate-limit wait). @default 300000 ms */
+  /** Upper bound of one retry delay (rate-limit waits follow GitHub's headers instead). @default 300000 ms */
   readonly backoffMaxMs: number;
   /** Per-request timeout of a dispatch call. @default 10000 ms */
   readonly dispatchTimeoutMs: number;

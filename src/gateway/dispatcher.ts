@@ -148,7 +148,8 @@ export class Dispatcher {
         this.logger.info('dispatched', { outboxId: entry.id, eventType: entry.eventType, attempts: entry.attempts + 1 });
         return;
       case 'rate-limited': {
-        const wait = Math.min(outcome.waitMs, this.config.backoffMaxMs);
+        // GitHub's primary limit resets within the hour; never retry before the time it names.
+        const wait = Math.min(outcome.waitMs, 3_600_000);
         this.pausedUntil = Date.now() + wait;
         this.outbox.markRetry(entry.id, this.pausedUntil, outcome.error, false);
         this.metrics.dispatchFailed.inc(labels);
