@@ -28,12 +28,16 @@ export const registerGateway: RegisterCommand = (program: Command) => {
         throw err;
       }
       const gateway = await startGateway(config);
+      let stopping = false;
       const stop = (signal: string) => {
+        // A second signal while draining is ignored: the in-flight write finishes either way.
+        if (stopping) return;
+        stopping = true;
         process.stderr.write(`mlops gateway: ${signal}, shutting down\n`);
         gateway.close().then(() => process.exit(0), () => process.exit(1));
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
       // Keep running until a signal arrives.
       await new Promise<never>(() => {});
     });

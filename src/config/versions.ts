@@ -54,4 +54,25 @@ export const snykCliVersion = '1.1307.4';
 
 // --- Cluster (Proxmox / K3s) -------------------------------------------------------------------
 
+/**
+ * bpg/proxmox Terraform provider. Matches the docs the bindings in `src/infra/proxmox/` were written
+ * from (`shared/reference/proxmox-provider/`, tag v0.111.1); bump both together.
+ */
+export const proxmoxProvider = { source: 'bpg/proxmox', version: '0.111.1' } as const;
+
+/** K3s release installed on the VMs; its Kubernetes minor must equal `kubernetesMinor` (a test checks). */
+export const k3sVersion = 'v1.30.14+k3s2';
+
+/**
+ * Debian 12 (bookworm) generic cloud image, a dated build pinned by SHA-512 (URL and checksum as published
+ * in the provider's `proxmox_download_file` docs). cloud-init upgrades packages on first boot.
+ * To bump: pick a build under https://cloud.debian.org/images/cloud/bookworm/ and copy its line of SHA512SUMS.
+ */
+export const clusterImage = {
+  url: 'https://cloud.debian.org/images/cloud/bookworm/20231228-1609/debian-12-generic-amd64-20231228-1609.qcow2',
+  fileName: 'debian-12-generic-amd64-20231228-1609.qcow2',
+  checksumAlgorithm: 'sha512',
+  checksum: 'd2fbcf11fb28795842e91364d8c7b69f1870db09ff299eb94e4fbbfa510eb78d141e74c1f4bf6dfa0b7e33d0c3b66e6751886feadb4e9916f778bab1776bdf1b',
+} as const;
+
 // --- Tools ---------------------------------------------------------------------------------------

@@ -1,0 +1,49 @@
+import * as path from 'node:path';
+import { loadGatewayConfig } from '../../src/gateway/config';
+
+const env = { GATEWAY_TOKEN: 't', GITHUB_TOKEN: 'g', GITHUB_REPOSITORY: 'acme/platform' };
+
+test('defaults', () => {
+  const c = loadGatewayConfig({}, env);
+  expect(c).toMatchObject({
+    port: 8080, githubOwner: 'acme', githubRepo: 'platform', githubApiUrl: 'https://api.github.com',
+    stateDir: path.resolve('.gateway-state'), maxBodyBytes: 1048576,
+  });
+});
+
+test('flags win over the environment', () => {
+  const c = loadGatewayConfig({ port: '9000', githubRepository: 'x/y', stateDir: '/tmp/s' }, { ...env, PORT: '1' });
+  expect(c).toMatchObject({ port: 9000, githubOwner: 'x', githubRepo: 'y', stateDir: '/tmp/s' });
+});
+
+test.each([
+  ['GATEWAY_TOKEN', { GITHUB_TOKEN: 'g', GITHUB_REPOSITORY: 'a/b' }],
+  ['GITHUB_TOKEN', { GATEWAY_TOKEN: 't', GITHUB_REPOSITORY: 'a/b' }],
+  ['GITHUB_REPOSITORY', { GATEWAY_TOKEN: 't', GITHUB_TOKEN: 'g' }],
+])('a missing %s refuses to start, naming it', (name, e) => {
+  expect(() => loadGatewayConfig({}, e)).toThrow(new RegExp(`missing required setting: ${name}$`));
+});
+
+test('an empty value counts as missing, and all missing are named', () => {
+  expect(() => loadGatewayConfig({}, { GATEWAY_TOKEN: '' })).toThrow('missing required settings: GATEWAY_TOKEN, GITHUB_TOKEN, GITHUB_REPOSITORY');
+});
+
+test.each([
+  [{ GITHUB_REPOSITORY: 'noslash' }, /GITHUB_REPOSITORY must be "owner\/name", got "noslash"/],
+  [{ PORT: 'eighty' }, /PORT must be an integer, got "eighty"/],
+  [{ PORT: '70000' }, /PORT must be between 0 and 65535/],
+  [{ GITHUB_API_URL: 'not a url' }, /GITHUB_API_URL is not a URL/],
+])('invalid %o is named', (override, message) => {
+  expect(() => loadGatewayConfig({}, { ...env, ...override })).toThrow(message);
+});
+
+test('secrets are never echoed in errors', () => {
+  let message = '';
+  try {
+    loadGatewayConfig({}, { ...env, GATEWAY_TOKEN: 'supersecret', GITHUB_TOKEN: 'ghp_secret', PORT: 'x' });
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  expect(message).toMatch(/PORT/);
+  expect(message).not.toMatch(/supersecret|ghp_secret/);
+});
