@@ -140,6 +140,13 @@ project.addTask('synth', {
   exec: 'ts-node --transpile-only src/main.ts',
 });
 
+// Proxmox VMs + K3s (CDKTF): src/infra/main.ts → cdktf.out/stacks/<cluster>/cdk.tf.json (not committed),
+// plain Terraform JSON for `tofu -chdir=… init/plan/apply`. cdktf.json's `app` runs the same command.
+project.addTask('synth:infra', {
+  description: 'Synthesize the Proxmox/K3s Terraform JSON into cdktf.out/ (MLOPS_INFRA_CONFIG picks the cluster file)',
+  exec: 'ts-node --transpile-only src/infra/main.ts',
+});
+
 // The `mlops` CLI; in a checkout: `npx mlops <command>`.
 project.addBins({ mlops: 'bin/mlops' });
 

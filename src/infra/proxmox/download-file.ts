@@ -1,0 +1,72 @@
+import { TerraformMetaArguments, TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { proxmoxGeneratorMetadata, toTerraformArguments } from './metadata';
+
+/**
+ * Typed `proxmox_download_file` (bpg/proxmox), from
+ * `shared/reference/proxmox-provider/resources/download_file.md`. It is the short-name replacement of the
+ * deprecated `proxmox_virtual_environment_download_file` (same schema; the long name is removed in v1.0,
+ * see ADR-007), so new code uses this one. The Proxmox node downloads the file itself (no local buffering).
+ *
+ * Needs `Datastore.AllocateTemplate`, `Sys.Audit` and `Sys.Modify`; `content_type = "import"` needs the
+ * `Import` content type enabled on the target storage.
+ */
+export interface DownloadFileConfig extends TerraformMetaArguments {
+  /** `iso` or `import` for VM images, `vztmpl` for LXC templates. */
+  readonly contentType: 'iso' | 'import' | 'vztmpl';
+  /** Target datastore, e.g. `local`. */
+  readonly datastoreId: string;
+  /** Proxmox node that downloads the file. */
+  readonly nodeName: string;
+  /** Source URL (`https?://…`). */
+  readonly url: string;
+  /** Expected checksum of the file. */
+  readonly checksum?: string;
+  /** Algorithm of `checksum`. */
+  readonly checksumAlgorithm?: 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+  /** Decompress after download. */
+  readonly decompressionAlgorithm?: 'gz' | 'lzo' | 'zst' | 'bz2';
+  /** File name in the datastore. @default derived from `url` */
+  readonly fileName?: string;
+  /** Re-download when sizes differ (upstream update or outside change). @default true */
+  readonly overwrite?: boolean;
+  /** Replace an unmanaged file with the same name. @default false */
+  readonly overwriteUnmanaged?: boolean;
+  /** Download timeout in seconds. @default 600 */
+  readonly uploadTimeout?: number;
+  /** Verify TLS certificates. @default true */
+  readonly verify?: boolean;
+}
+
+/** `proxmox_download_file`. */
+export class DownloadFile extends TerraformResource {
+  /** Terraform resource type. */
+  public static readonly tfResourceType = 'proxmox_download_file';
+
+  private readonly config: DownloadFileConfig;
+
+  constructor(scope: Construct, id: string, config: DownloadFileConfig) {
+    super(scope, id, {
+      terraformResourceType: DownloadFile.tfResourceType,
+      terraformGeneratorMetadata: proxmoxGeneratorMetadata,
+      provider: config.provider,
+      dependsOn: config.dependsOn,
+      count: config.count,
+      lifecycle: config.lifecycle,
+      forEach: config.forEach,
+      provisioners: config.provisioners,
+      connection: config.connection,
+    });
+    this.config = config;
+  }
+
+  /** The file id `<datastore>:<content_type>/<file_name>`, for `disk.import_from`. */
+  public get id(): string {
+    return this.getStringAttribute('id');
+  }
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    const { provider: _p, dependsOn: _d, count: _c, lifecycle: _l, forEach: _f, provisioners: _pr, connection: _co, ...args } = this.config;
+    return toTerraformArguments(args);
+  }
+}
