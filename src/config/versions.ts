@@ -76,3 +76,16 @@ export const clusterImage = {
 } as const;
 
 // --- Tools ---------------------------------------------------------------------------------------
+
+// --- The platform's own images (src/k8s/mlops; helper B) -----------------------------------------
+
+/**
+ * The image of this repository (Node 20 + the `mlops` CLI); the gateway Deployment runs its
+ * `mlops gateway` command. Pinned by digest like every image: CI builds and pushes it, and the
+ * digest here is replaced with the pushed one (the all-zero digest marks "not built yet", as in
+ * release.json; ArgoCD then shows the pull error instead of running an unpinned tag).
+ */
+export const platformImage = {
+  repository: 'ghcr.io/self-healing-mlops/mlops',
+  digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
+} as const;
