@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Column } from '../../src/drift/stats/column';
+import { datasetDrift, featureDrift } from '../../src/drift/stats/feature';
+import { ks2samp } from '../../src/drift/stats/ks';
+import { chi2Sf, jensenShannonDistance, wassersteinDistance } from '../../src/drift/stats/tests';
+
+/**
+ * Expected values come from scripts/drift-expected/make_expected.py (scipy/numpy; also checked against
+ * evidently's own stattests when it was generated). The fixture records the versions used.
+ */
+interface Case {
+  name: string;
+  note: string;
+  kind: 'numerical' | 'categorical';
+  integer: boolean;
+  reference: (number | string | null)[];
+  current: (number | string | null)[];
+  expected: { test: string; statistic: number | null; pValue: number | null; drifted: boolean; psi: number };
+}
+
+const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'expected-stats.json'), 'utf8')) as {
+  scipy: string;
+  cases: Case[];
+};
+
+function toColumn(kind: Case['kind'], raw: Case['reference']): Column {
+  if (kind === 'categorical') return { kind, values: raw.map((v) => (v === null ? null : String(v))) };
+  return {
+    kind,
+    values: Float64Array.from(raw, (v) => (v === null ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v))),
+  };
+}
+
+/**
+ * Relative closeness for statistics and p-values (absolute near 0). `relTol` is 1e-7 except for
+ * asymptotic KS p-values (more than 10,000 values): scipy evaluates Kolmogorov's distribution with
+ * Pelz–Good/Durbin approximations and @stdlib with Marsaglia–Tsang–Wang, which agree to 1e-6; below
+ * p = 1e-3 scipy uses 2·smirnov(n, d) and @stdlib a closed-form tail, which agree to about 1 % (far from 0.05).
+ */
+function expectClose(actual: number | null, expected: number | null, what: string, relTol = 1e-7): void {
+  if (expected === null) {
+    expect({ what, actual }).toEqual({ what, actual: null });
+    return;
+  }
+  expect(actual).not.toBeNull();
+  const tol = Math.max(Math.abs(expected) * relTol, 1e-12);
+  if (Math.abs((actual as number) - expected) > tol) {
+    throw new Error(`${what}: expected ${expected}, got ${actual} (tolerance ${tol})`);
+  }
+}
+
+describe(`drift statistics match scipy ${fixture.scipy}`, () => {
+  it('has a case for every test, ties, constants and missing levels', () => {
+    const tests = new Set(fixture.cases.map((c) => c.expected.test));
+    expect([...tests].sort()).toEqual(['chi-square', 'jensen-shannon', 'ks', 'wasserstein', 'z']);
+  });
+
+  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const result = featureDrift({
+      name: c.name,
+      reference: toColumn(c.kind, c.reference),
+      current: toColumn(c.kind, c.current),
+      integerDtype: c.integer,
+    });
+    expect(result.test).toBe(c.expected.test);
+    expectClose(result.statistic, c.expected.statistic === null ? null : c.expected.statistic, `${c.name} statistic`);
+    const asymptotic = c.expected.test === 'ks' && Math.max(c.current.length, c.reference.length) > 10_000;
+    const pTol = !asymptotic ? 1e-7 : (c.expected.pValue ?? 1) < 1e-3 ? 2e-2 : 1e-6;
+    expectClose(result.pValue, c.expected.pValue, `${c.name} p-value`, pTol);
+    expectClose(result.psi, c.expected.psi, `${c.name} psi`);
+    expect(result.drifted).toBe(c.expected.drifted);
+    // Never NaN/Infinity in what the report serializes.
+    const json = JSON.stringify(result);
+    expect(json).not.toMatch(/NaN|Infinity/);
+    expect(JSON.parse(json).statistic).toBe(c.expected.statistic === null ? null : result.statistic);
+  });
+});
+
+describe('drift statistics: building blocks and edge cases', () => {
+  it('KS on identical samples gives D = 0 and p = 1', () => {
+    const a = Float64Array.from([1, 2, 3, 4, 5]);
+    expect(ks2samp(a, a)).toEqual({ statistic: 0, pValue: 1, method: 'exact' });
+  });
+
+  it('KS on fully separated small samples: p = 2/C(n1+n2, n1)', () => {
+    // scipy.stats.ks_2samp([1,2,3],[4,5,6,7]).pvalue == 2/35
+    const r = ks2samp(Float64Array.from([1, 2, 3]), Float64Array.from([4, 5, 6, 7]));
+    expect(r.statistic).toBe(1);
+    expect(r.pValue).toBeCloseTo(2 / 35, 12);
+  });
+
+  it('KS rejects an empty sample', () => {
+    expect(() => ks2samp(new Float64Array(0), Float64Array.from([1]))).toThrow(/non-empty/);
+  });
+
+  it('chi-squared tail: chi2.sf(10, 3) and an infinite statistic', () => {
+    expect(chi2Sf(10, 3)).toBeCloseTo(0.01856613546304325, 14);
+    expect(chi2Sf(Infinity, 3)).toBe(0);
+  });
+
+  it('Jensen-Shannon distance of disjoint distributions is sqrt(ln 2)', () => {
+    expect(jensenShannonDistance(Float64Array.from([1, 0]), Float64Array.from([0, 1]))).toBeCloseTo(Math.sqrt(Math.LN2), 14);
+  });
+
+  it('Wasserstein distance of point masses is their gap', () => {
+    expect(wassersteinDistance(Float64Array.from([0, 0]), Float64Array.from([3]))).toBe(3);
+  });
+
+  it('a column with only missing values is a clear error naming it', () => {
+    expect(() =>
+      featureDrift({
+        name: 'income',
+        reference: { kind: 'numerical', values: Float64Array.from([1, 2, 3]) },
+        current: { kind: 'numerical', values: Float64Array.from([NaN, NaN]) },
+      }),
+    ).toThrow('feature "income": the current data has no non-missing value');
+  });
+
+  it('single-row inputs give a defined result', () => {
+    const r = featureDrift({
+      name: 'x',
+      reference: { kind: 'numerical', values: Float64Array.from([1]) },
+      current: { kind: 'numerical', values: Float64Array.from([1]) },
+    });
+    expect(r).toMatchObject({ test: 'z', pValue: 1, drifted: false, psi: 0 });
+  });
+
+  it('reports null shares and out-of-range shares', () => {
+    const r = featureDrift({
+      name: 'x',
+      reference: { kind: 'numerical', values: Float64Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) },
+      current: { kind: 'numerical', values: Float64Array.from([NaN, NaN, 1, 2, 3, 4, 5, 6, 7, 100]) },
+    });
+    expect(r.currentNullShare).toBe(0.2);
+    expect(r.referenceNullShare).toBe(0);
+    expect(r.outOfRangeShare).toBe(1 / 8);
+  });
+
+  it('dataset drift at half the features (configurable), and none without features', () => {
+    const f = (drifted: boolean) => ({ drifted }) as never;
+    expect(datasetDrift([f(true), f(false)]).datasetDrift).toBe(true);
+    expect(datasetDrift([f(true), f(false), f(false)]).datasetDrift).toBe(false);
+    expect(datasetDrift([f(true), f(false), f(false)], 0.3).datasetDrift).toBe(true);
+    expect(() => datasetDrift([])).toThrow(/no feature/);
+  });
+});
