@@ -60,6 +60,9 @@ export class GeminiProvider implements LlmProvider {
         timeout: opts.timeoutMs ?? 60_000,
         // One attempt: retries live in retry.ts only.
         retryOptions: { attempts: 1 },
+        // The runtime's global fetch, looked up per call (the SDK's captured reference fails
+        // inside jest's module sandbox; in production both are the same function).
+        fetch: (input, init) => globalThis.fetch(input, init),
       },
     });
   }
