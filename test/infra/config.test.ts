@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { testSshKey } from './support';
+import { infraDefaults, k3sInstallScriptUrl, loadInfraConfig } from '../../src/infra/config';
+
+const invalidDir = join(__dirname, 'invalid');
+
+/** Each fixture is a cluster file with one mistake; its `# expect:` line is the message synth must print. */
+const fixtures = readdirSync(invalidDir).filter((f) => f.endsWith('.yaml')).sort();
+
+describe('invalid infra config fails with a message naming the field', () => {
+  test('there are fixtures', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(8);
+  });
+
+  test.each(fixtures)('%s', (file) => {
+    const text = readFileSync(join(invalidDir, file), 'utf8');
+    const expected = /^# expect: (.+)$/m.exec(text)?.[1];
+    expect(expected).toBeDefined();
+    const overrides = parse(text);
+    // A valid key unless the fixture is about keys, so each fixture exercises exactly one mistake.
+    overrides.cluster = { sshAuthorizedKeys: [testSshKey], ...(overrides.cluster ?? {}) };
+    expect(() => loadInfraConfig(overrides)).toThrow(expected);
+  });
+});
+
+describe('valid config', () => {
+  test('defaults + an SSH key: 1 server, 2 agents, static range, pinned K3s', () => {
+    const c = loadInfraConfig({ cluster: { sshAuthorizedKeys: [testSshKey] } });
+    expect(c.cluster.servers).toBe(1);
+    expect(c.cluster.agents).toBe(2);
+    expect(c.cluster.network.mode).toBe('static');
+    expect(c.bootstrap.installScriptUrl).toBe(k3sInstallScriptUrl(c.bootstrap.k3sVersion));
+    expect(c.bootstrap.installScriptUrl).toMatch(/\/k3s-io\/k3s\/v\d+\.\d+\.\d+%2Bk3s\d+\/install\.sh$/);
+  });
+
+  test('the defaults alone are rejected for want of an SSH key', () => {
+    expect(infraDefaults.cluster.sshAuthorizedKeys).toEqual([]);
+    expect(() => loadInfraConfig({})).toThrow('infra config: cluster.sshAuthorizedKeys: at least one SSH public key is required');
+  });
+
+  test('switching to DHCP drops the static fields instead of merging them', () => {
+    const c = loadInfraConfig({ cluster: { sshAuthorizedKeys: [testSshKey], network: { mode: 'dhcp' } } });
+    expect(c.cluster.network).toEqual({ mode: 'dhcp' });
+  });
+
+  test('exactly as many addresses as nodes is enough', () => {
+    const c = loadInfraConfig({
+      cluster: {
+        sshAuthorizedKeys: [testSshKey],
+        agents: 4,
+        network: { mode: 'static', firstAddress: '10.0.0.10', lastAddress: '10.0.0.14', prefixLength: 24, gateway: '10.0.0.1', dnsServers: ['10.0.0.1'] },
+      },
+    });
+    expect(c.cluster.agents).toBe(4);
+  });
+
+  test('the committed cluster file is valid', () => {
+    const c = loadInfraConfig(parse(readFileSync(join(__dirname, '../../src/infra/cluster.yaml'), 'utf8')));
+    expect(c.cluster.sshAuthorizedKeys.length).toBeGreaterThan(0);
+  });
+});
