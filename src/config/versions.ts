@@ -9,7 +9,71 @@ export const kubernetesMinor = '1.30';
 
 // --- Helm charts (ArgoCD Applications) -------------------------------------------------------
 
+/** An upstream Helm chart an ArgoCD Application installs. */
+export interface PinnedChart {
+  /** Helm repository URL; OCI registries without the `oci://` prefix (ArgoCD's form). */
+  readonly repoURL: string;
+  readonly chart: string;
+  /** Exact chart version (never a range: ArgoCD would float). */
+  readonly version: string;
+  /** True when `repoURL` is an OCI registry (ArgoCD needs a repository entry with `enableOCI`). */
+  readonly oci?: boolean;
+}
+
+/**
+ * Every upstream chart (src/k8s/platform, src/k8s/bootstrap). To bump: `helm search repo <repo>/<chart> --versions`
+ * (OCI: `helm show chart oci://<repoURL>/<chart> --version <v>`), read the chart's changelog, change the
+ * version here, `npx projen synth`, commit `dist/`. The CRD files in `../shared/reference/crds/` (and so
+ * `imports/`) follow the app versions these charts ship: Argo CD v3.5.1, KServe v0.20.0,
+ * prometheus-operator v0.93.0, sealed-secrets v0.36.6, cert-manager v1.21.1.
+ */
+export const helmCharts = {
+  argoCd: { repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '9.1.0' },
+  kubePrometheusStack: { repoURL: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '75.11.0' },
+  certManager: { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1' },
+  sealedSecrets: { repoURL: 'https://bitnami-labs.github.io/sealed-secrets', chart: 'sealed-secrets', version: '2.18.5' },
+  kserveCrd: { repoURL: 'ghcr.io/kserve/charts', chart: 'kserve-crd', version: 'v0.20.0', oci: true },
+  kserve: { repoURL: 'ghcr.io/kserve/charts', chart: 'kserve', version: 'v0.20.0', oci: true },
+  cloudnativePg: { repoURL: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.26.0' },
+  cnpgCluster: { repoURL: 'https://cloudnative-pg.github.io/charts', chart: 'cluster', version: '0.3.1' },
+  arcController: { repoURL: 'ghcr.io/actions/actions-runner-controller-charts', chart: 'gha-runner-scale-set-controller', version: '0.13.0', oci: true },
+  arcRunnerSet: { repoURL: 'ghcr.io/actions/actions-runner-controller-charts', chart: 'gha-runner-scale-set', version: '0.13.0', oci: true },
+} as const satisfies Record<string, PinnedChart>;
+
 // --- Container images (pinned by digest) -----------------------------------------------------
+
+/** A container image pinned by digest; `tag` is documentation (the digest is what is pulled). */
+export interface PinnedImage {
+  readonly repository: string;
+  readonly tag: string;
+  /** `sha256:<64 hex>`. */
+  readonly digest: string;
+}
+
+/**
+ * Marks a digest not resolved yet. The machine this repo is generated on has no registry access, so
+ * upstream digests cannot be looked up here. Resolve with `crane digest <repository>:<tag>` (or
+ * `docker buildx imagetools inspect <repository>:<tag>`, the top-level index digest), replace the
+ * constant, synth, commit. Until then the pod shows an image pull error: never an unpinned tag.
+ */
+export const UNRESOLVED_DIGEST = 'sha256:0000000000000000000000000000000000000000000000000000000000000000';
+
+/** Images of the workloads this repo defines itself (upstream charts pin their own images). */
+export const images = {
+  /** MLflow tracking server with the PostgreSQL (psycopg2) and S3 (boto3) clients. */
+  mlflow: { repository: 'ghcr.io/mlflow/mlflow', tag: 'v3.5.1-full', digest: UNRESOLVED_DIGEST },
+  /** SeaweedFS (Apache-2.0, maintained): the S3-compatible artifact and backup store. */
+  seaweedfs: { repository: 'docker.io/chrislusf/seaweedfs', tag: '3.97', digest: UNRESOLVED_DIGEST },
+  /** PostgreSQL operand image for the CloudNativePG Cluster. */
+  postgres: { repository: 'ghcr.io/cloudnative-pg/postgresql', tag: '17.5', digest: UNRESOLVED_DIGEST },
+  /** The GitHub Actions runner of the `homelab` scale set. */
+  actionsRunner: { repository: 'ghcr.io/actions/actions-runner', tag: '2.329.0', digest: UNRESOLVED_DIGEST },
+} as const satisfies Record<string, PinnedImage>;
+
+/** `repository:tag@digest`. */
+export function imageRef(image: PinnedImage): string {
+  return `${image.repository}:${image.tag}@${image.digest}`;
+}
 
 // --- GitHub Actions (pinned by full commit SHA; the comment is the release tag) ----------------
 
