@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
 import { registerBumpImage } from './bump-image';
 import { registerGateway } from './gateway';
+import { registerAnalyzeAlert } from './analyze-alert';
+import { registerAnalyzeDrift } from './analyze-drift';
 
 /** Registers one subcommand on the program. One file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;
 
 // Each command module adds itself here.
 export const commands: RegisterCommand[] = [
+  registerAnalyzeDrift,
   registerBumpImage,
   registerGateway,
+  registerAnalyzeAlert,
 ];

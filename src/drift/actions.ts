@@ -1,0 +1,135 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Octokit } from '@octokit/rest';
+import { Redactor, Sink, createSink, teamMentions } from '../analysis';
+import { teamById } from '../config/teams';
+import type { DriftReport } from './analyze';
+import type { Urgency } from './rules';
+
+/**
+ * Acting on the urgency the rules computed (never on anything an LLM said):
+ * - `P0` → GitHub `repository_dispatch` of type `retrain` with `{model, window, urgency, rootCause}`; the retrain
+ *   workflow's concurrency group keeps one retrain per model at a time, and it ends in a pull request a human merges;
+ * - `P1` → a GitHub issue tagging the ML team, deduplicated by `drift:<model>:episode-<n>`;
+ * - `P2` → a Slack message to the ML team's channel;
+ * - `none` → nothing.
+ *
+ * Episodes: a model's drift episode ends after 3 consecutive `none` results or when the production model
+ * digest changes; the next non-`none` result opens episode n+1 (a new issue instead of comments on the old one).
+ */
+
+export interface EpisodeState {
+  episode: number;
+  consecutiveNone: number;
+  digest: string | null;
+  /** A retrain was dispatched in this episode. */
+  retrained: boolean;
+}
+
+/** Episodes per model, in `<stateDir>/drift-episodes.json`. */
+export class EpisodeStore {
+  private readonly file: string;
+  constructor(stateDir: string) {
+    fs.mkdirSync(stateDir, { recursive: true });
+    this.file = path.join(stateDir, 'drift-episodes.json');
+  }
+
+  private readAll(): Record<string, EpisodeState> {
+    if (!fs.existsSync(this.file)) return {};
+    return JSON.parse(fs.readFileSync(this.file, 'utf8')) as Record<string, EpisodeState>;
+  }
+
+  get(model: string): EpisodeState {
+    return this.readAll()[model] ?? { episode: 1, consecutiveNone: 0, digest: null, retrained: false };
+  }
+
+  /**
+   * Records one result and returns the episode it belongs to. A digest change or a third consecutive `none`
+   * closes the current episode.
+   */
+  record(model: string, urgency: Urgency, digest: string | null, retrained = false): EpisodeState {
+    const all = this.readAll();
+    const prev = all[model] ?? { episode: 1, consecutiveNone: 0, digest, retrained: false };
+    let next: EpisodeState = { ...prev };
+    if (digest !== null && prev.digest !== null && digest !== prev.digest) {
+      next = { episode: prev.episode + 1, consecutiveNone: 0, digest, retrained: false };
+    } else if (prev.consecutiveNone >= 3 && urgency !== 'none') {
+      next = { episode: prev.episode + 1, consecutiveNone: 0, digest: digest ?? prev.digest, retrained: false };
+    }
+    next.digest = digest ?? next.digest;
+    next.consecutiveNone = urgency === 'none' ? next.consecutiveNone + 1 : 0;
+    next.retrained = next.retrained || retrained;
+    all[model] = next;
+    const tmp = `${this.file}.tmp`;
+    fs.writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`);
+    fs.renameSync(tmp, this.file);
+    return next;
+  }
+}
+
+export interface ActionOptions {
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly redactor?: Redactor;
+  /** Markdown body of the report. */
+  readonly markdown: string;
+  /** Replaces the Slack/GitHub sinks (tests); default: the analysis core's sinks from the environment. */
+  readonly sinkFactory?: (kind: 'github' | 'slack') => Sink;
+}
+
+export type DriftAction = NonNullable<DriftReport['action']>;
+
+/** Takes the action of the report's urgency. Throws (naming the setting) when a needed credential is missing. */
+export async function act(report: DriftReport, opts: ActionOptions): Promise<DriftAction> {
+  const env = opts.env ?? process.env;
+  const redactor = opts.redactor ?? new Redactor();
+  const team = teamById(report.team);
+  const sink = (kind: 'github' | 'slack'): Sink => opts.sinkFactory?.(kind) ?? createSink(kind, { env, redactor });
+  switch (report.urgency) {
+    case 'P0': {
+      if (!env.GITHUB_TOKEN) throw new Error('P0 retrain dispatch needs GITHUB_TOKEN in the environment');
+      const repo = env.GITHUB_REPOSITORY ?? '';
+      const [owner, name] = repo.split('/');
+      if (!owner || !name) throw new Error(`P0 retrain dispatch needs GITHUB_REPOSITORY as owner/name, got "${repo}"`);
+      const octokit = new Octokit({ auth: env.GITHUB_TOKEN, baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com', request: { retries: 0 } });
+      await octokit.repos.createDispatchEvent({
+        owner,
+        repo: name,
+        event_type: 'retrain',
+        client_payload: {
+          model: report.model,
+          window: report.window,
+          urgency: report.urgency,
+          rootCause: report.rootCause,
+          affectedFeatures: report.affectedFeatures,
+          dedupeKey: report.dedupeKey,
+        },
+      });
+      return { kind: 'retrain-dispatch', detail: `repository_dispatch retrain for ${report.model} on ${repo}` };
+    }
+    case 'P1': {
+      const mention = teamMentions().includes(team.githubTeam) ? team.githubTeam : '';
+      const result = await sink('github').post({
+        dedupeKey: report.dedupeKey,
+        title: `Model drift (${report.urgency}): ${report.model}: ${report.rootCause}`,
+        body: `${mention} ${report.summary}\n\n${opts.markdown}`,
+        labels: ['drift', `team:${team.id}`, `urgency:${report.urgency}`, `cause:${report.rootCause}`],
+        team: team.id,
+        json: report,
+      });
+      return { kind: 'github-issue', ref: result.ref, detail: result.action };
+    }
+    case 'P2': {
+      const result = await sink('slack').post({
+        dedupeKey: report.dedupeKey,
+        title: `Model drift (P2): ${report.model}`,
+        body: `${report.summary}\n${report.explanation}`,
+        team: team.id,
+        json: report,
+      });
+      return { kind: 'slack', ref: result.ref, detail: result.action };
+    }
+    default:
+      return { kind: 'none' };
+  }
+}

@@ -1,0 +1,348 @@
+import { CsvTable, readCsv } from './csv';
+import { Column, ColumnKind } from './stats/column';
+import { DriftThresholds, FeatureDrift, datasetDrift, defaultThresholds, featureDrift } from './stats/feature';
+import { RootCause, Remediation, RuleConfig, RuleOutcome, Urgency, decide, defaultRuleConfig } from './rules';
+
+/**
+ * The drift analysis: per-feature statistics, dataset drift, accuracy against its baselines, and the
+ * decision table's root cause and urgency. Everything here is computed by code; the explanation is
+ * added afterwards (src/drift/explain.ts).
+ */
+
+export interface FeatureReport {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  readonly test: FeatureDrift['test'];
+  readonly statistic: number | null;
+  readonly pValue: number | null;
+  readonly threshold: number;
+  readonly psi: number;
+  readonly drifted: boolean;
+  readonly referenceNullShare: number;
+  readonly currentNullShare: number;
+  readonly outOfRangeShare: number;
+  /** Feature importance from the training run, when known (online mode). */
+  readonly importance?: number;
+}
+
+export interface AccuracyReport {
+  /** Accuracy in the current window (null without target and prediction). */
+  readonly current: number | null;
+  readonly labelledSamples: number;
+  /** Whether it counts (at least minLabelledSamples labels). */
+  readonly counts: boolean;
+  readonly minLabelledSamples: number;
+}
+
+export interface Baselines {
+  readonly d7: number | null;
+  readonly d14: number | null;
+  /** The baseline drops are measured against. Offline: the accuracy on the reference data. */
+  readonly d30: number | null;
+  /** Where the baselines come from. */
+  readonly source: 'reference-data' | 'captures' | 'none';
+}
+
+/** The report fields of issue 8 (plus `summary`/`team`/`dedupeKey` of the shared report). */
+export interface DriftReport {
+  summary: string;
+  team: string;
+  dedupeKey: string;
+  model: string;
+  window: { from: string | null; to: string | null; referenceRows: number; currentRows: number };
+  features: FeatureReport[];
+  shareDrifted: number;
+  datasetDrift: boolean;
+  accuracy: AccuracyReport;
+  baselines: Baselines;
+  rootCause: RootCause;
+  affectedFeatures: string[];
+  remediation: Remediation;
+  urgency: Urgency;
+  /** The decision-table rows that matched. */
+  reasons: string[];
+  explanation: string;
+  /** Facts the explanation cites (each a short "name: value" line computed by code). */
+  evidence: string[];
+  /** The action taken for the urgency (filled by src/drift/actions.ts). */
+  action?: { kind: 'retrain-dispatch' | 'github-issue' | 'slack' | 'none'; ref?: string; detail?: string };
+}
+
+export interface AnalysisOptions {
+  /** Label column (excluded from the features). */
+  readonly target?: string;
+  /** Prediction column (excluded from the features). */
+  readonly prediction?: string;
+  /** Columns excluded from the analysis (ids, timestamps). */
+  readonly ignore?: readonly string[];
+  /** Kind overrides. */
+  readonly kinds?: ReadonlyMap<string, ColumnKind>;
+  /** Share of drifted features at which the dataset drifts. @default 0.5 */
+  readonly driftShare?: number;
+  readonly thresholds?: DriftThresholds;
+  readonly rules?: RuleConfig;
+  /** Model name for the dedupe key and the texts. @default credit-risk */
+  readonly model?: string;
+  /** Feature importances (name → importance). */
+  readonly importances?: ReadonlyMap<string, number>;
+  readonly modelChanged?: boolean;
+  readonly retrainedThisEpisode?: boolean;
+}
+
+export interface DriftAnalysis {
+  readonly report: DriftReport;
+  readonly outcome: RuleOutcome;
+}
+
+function accuracyOf(table: CsvTable, target: string, prediction: string): { accuracy: number | null; labelled: number } {
+  const t = table.columns.get(target)!;
+  const p = table.columns.get(prediction)!;
+  let right = 0;
+  let labelled = 0;
+  for (let i = 0; i < table.rows; i++) {
+    const tv = valueAt(t, i);
+    const pv = valueAt(p, i);
+    if (tv === null || pv === null) continue;
+    labelled++;
+    if (tv === pv) right++;
+  }
+  return { accuracy: labelled > 0 ? right / labelled : null, labelled };
+}
+
+function valueAt(col: Column, i: number): string | null {
+  if (col.kind === 'categorical') return col.values[i];
+  const v = col.values[i];
+  return Number.isNaN(v) ? null : String(v);
+}
+
+function requireColumn(table: CsvTable, name: string, flag: string): void {
+  if (!table.columns.has(name)) {
+    throw new Error(`${flag} column "${name}" is not in ${table.file} (columns: ${table.header.join(', ')})`);
+  }
+}
+
+/** Analyses two parsed tables. Column kinds are reconciled: a column categorical in either file is categorical in both. */
+export function analyzeTables(reference: CsvTable, current: CsvTable, opts: AnalysisOptions = {}): DriftAnalysis {
+  if (reference.rows === 0) throw new Error(`${reference.file}: the reference has no data rows`);
+  if (current.rows === 0) throw new Error(`${current.file}: the current data has no data rows`);
+  const excluded = new Set<string>(opts.ignore ?? []);
+  if (opts.target) excluded.add(opts.target);
+  if (opts.prediction) excluded.add(opts.prediction);
+  for (const name of reference.header) {
+    if (!excluded.has(name) && !current.columns.has(name)) {
+      throw new Error(`column "${name}" of ${reference.file} is missing from ${current.file}`);
+    }
+  }
+  const rules = opts.rules ?? defaultRuleConfig;
+  const thresholds = opts.thresholds ?? defaultThresholds;
+  const features: FeatureDrift[] = [];
+  for (const name of reference.header) {
+    if (excluded.has(name)) continue;
+    let ref = reference.columns.get(name)!;
+    let cur = current.columns.get(name)!;
+    if (ref.kind !== cur.kind) {
+      // One file has text in this column: treat both as categorical text (re-read, so "01" stays "01").
+      ref = ref.kind === 'categorical' ? ref : readCsv(reference.file, new Map([[name, 'categorical']])).columns.get(name)!;
+      cur = cur.kind === 'categorical' ? cur : readCsv(current.file, new Map([[name, 'categorical']])).columns.get(name)!;
+    }
+    features.push(
+      featureDrift(
+        { name, reference: ref, current: cur, integerDtype: reference.integerColumns.has(name) && current.integerColumns.has(name) },
+        thresholds,
+      ),
+    );
+  }
+  const dataset = datasetDrift(features, opts.driftShare ?? 0.5);
+
+  let currentAcc: { accuracy: number | null; labelled: number } = { accuracy: null, labelled: 0 };
+  let referenceAcc: number | null = null;
+  if (opts.target && opts.prediction) {
+    requireColumn(current, opts.target, '--target');
+    requireColumn(current, opts.prediction, '--prediction');
+    currentAcc = accuracyOf(current, opts.target, opts.prediction);
+    if (reference.columns.has(opts.target) && reference.columns.has(opts.prediction)) {
+      referenceAcc = accuracyOf(reference, opts.target, opts.prediction).accuracy;
+    }
+  } else if (opts.target) {
+    requireColumn(current, opts.target, '--target');
+  }
+  const baselines: Baselines = { d7: null, d14: null, d30: referenceAcc, source: referenceAcc === null ? 'none' : 'reference-data' };
+  return buildAnalysis({
+    model: opts.model ?? 'credit-risk',
+    window: { from: null, to: null, referenceRows: reference.rows, currentRows: current.rows },
+    features,
+    shareDrifted: dataset.shareDrifted,
+    datasetDrift: dataset.datasetDrift,
+    accuracy: currentAcc.accuracy,
+    labelledSamples: currentAcc.labelled,
+    baselines,
+    rules,
+    importances: opts.importances,
+    modelChanged: opts.modelChanged,
+    retrainedThisEpisode: opts.retrainedThisEpisode,
+  });
+}
+
+export interface BuildInput {
+  readonly model: string;
+  readonly window: DriftReport['window'];
+  readonly features: FeatureDrift[];
+  readonly shareDrifted: number;
+  readonly datasetDrift: boolean;
+  readonly accuracy: number | null;
+  readonly labelledSamples: number;
+  readonly baselines: Baselines;
+  readonly rules: RuleConfig;
+  readonly importances?: ReadonlyMap<string, number>;
+  readonly modelChanged?: boolean;
+  readonly retrainedThisEpisode?: boolean;
+  /** Episode number for the dedupe key. @default 1 */
+  readonly episode?: number;
+}
+
+/** Applies the rules and assembles the report (explanation: the deterministic one, until explain() runs). */
+export function buildAnalysis(input: BuildInput): DriftAnalysis {
+  const outcome = decide(
+    {
+      features: input.features,
+      datasetDrift: input.datasetDrift,
+      accuracy: input.accuracy,
+      labelledSamples: input.labelledSamples,
+      baselines: input.baselines,
+      modelChanged: input.modelChanged,
+      retrainedThisEpisode: input.retrainedThisEpisode,
+    },
+    input.rules,
+  );
+  const features: FeatureReport[] = input.features.map((f) => ({
+    name: f.name,
+    kind: f.kind,
+    test: f.test,
+    statistic: f.statistic,
+    pValue: f.pValue,
+    threshold: f.threshold,
+    psi: f.psi,
+    drifted: f.drifted,
+    referenceNullShare: f.referenceNullShare,
+    currentNullShare: f.currentNullShare,
+    outOfRangeShare: f.outOfRangeShare,
+    ...(input.importances?.has(f.name) ? { importance: input.importances.get(f.name)! } : {}),
+  }));
+  const evidence = evidenceLines(input, features, outcome);
+  const report: DriftReport = {
+    summary: summaryLine(input.model, outcome, input.accuracy),
+    team: 'ml',
+    dedupeKey: `drift:${input.model}:episode-${input.episode ?? 1}`,
+    model: input.model,
+    window: input.window,
+    features,
+    shareDrifted: input.shareDrifted,
+    datasetDrift: input.datasetDrift,
+    accuracy: {
+      current: input.accuracy,
+      labelledSamples: input.labelledSamples,
+      counts: outcome.facts.accuracyCounts,
+      minLabelledSamples: input.rules.minLabelledSamples,
+    },
+    baselines: input.baselines,
+    rootCause: outcome.rootCause,
+    affectedFeatures: outcome.affectedFeatures,
+    remediation: outcome.remediation,
+    urgency: outcome.urgency,
+    reasons: outcome.reasons,
+    explanation: offlineExplanation(input, outcome),
+    evidence,
+  };
+  return { report, outcome };
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function num(x: number | null): string {
+  return x === null ? 'n/a' : Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(2);
+}
+
+function summaryLine(model: string, o: RuleOutcome, accuracy: number | null): string {
+  const acc = o.facts.accuracyCounts && accuracy !== null ? `, accuracy ${pct(accuracy)}` : '';
+  if (o.rootCause === 'none') return `${model}: no drift detected${acc} (urgency ${o.urgency}).`;
+  const which = o.affectedFeatures.length > 0 ? ` in ${o.affectedFeatures.slice(0, 5).join(', ')}${o.affectedFeatures.length > 5 ? ', …' : ''}` : '';
+  return `${model}: ${o.rootCause}${which}${acc}; urgency ${o.urgency}, remediation ${o.remediation}.`;
+}
+
+function evidenceLines(input: BuildInput, features: FeatureReport[], o: RuleOutcome): string[] {
+  const lines: string[] = [];
+  lines.push(`shareDrifted: ${input.shareDrifted.toFixed(3)} (${features.filter((f) => f.drifted).length}/${features.length} features), datasetDrift: ${input.datasetDrift}`);
+  if (input.accuracy !== null) {
+    lines.push(`accuracy: ${num(input.accuracy)} on ${input.labelledSamples} labelled samples (counts: ${o.facts.accuracyCounts})`);
+  } else lines.push('accuracy: n/a (no labels or predictions)');
+  if (input.baselines.d30 !== null) lines.push(`baseline accuracy (${input.baselines.source}): ${num(input.baselines.d30)}`);
+  for (const f of features) {
+    if (!f.drifted && !o.facts.qualityFeatures.includes(f.name)) continue;
+    const stat = f.pValue !== null ? `p=${num(f.pValue)}` : `${f.test}=${num(f.statistic)}`;
+    const quality = o.facts.qualityFeatures.includes(f.name)
+      ? `, nulls ${pct(f.currentNullShare)} (reference ${pct(f.referenceNullShare)}), out of range ${pct(f.outOfRangeShare)}`
+      : '';
+    lines.push(`feature ${f.name}: ${f.test} ${stat}, psi=${num(f.psi)}, drifted=${f.drifted}${quality}`);
+  }
+  return lines;
+}
+
+/** The offline provider's explanation: built from the facts alone. */
+function offlineExplanation(input: BuildInput, o: RuleOutcome): string {
+  const parts: string[] = [];
+  switch (o.rootCause) {
+    case 'data-quality':
+      parts.push(`The current data has missing or out-of-range values in ${o.affectedFeatures.join(', ')}; fix the producing pipeline before reading any drift figure.`);
+      break;
+    case 'data-drift':
+      parts.push(`The input distribution moved in ${o.affectedFeatures.join(', ')} (${pct(input.shareDrifted)} of the features).`);
+      if (o.facts.accuracyDrop) parts.push('Accuracy fell with it: retrain on recent data.');
+      else if (o.facts.accuracyCounts) parts.push('Accuracy holds so far: watch it.');
+      else parts.push('There are no labels yet to tell whether accuracy suffers.');
+      break;
+    case 'concept-drift':
+      parts.push('Accuracy fell while every feature kept its distribution: the relation between features and label changed. Retrain on recent labelled data.');
+      break;
+    case 'model-decay':
+      parts.push('Accuracy is slowly declining against the 30-day baseline with stable features: schedule a retrain.');
+      break;
+    case 'none':
+      parts.push('No feature drifted and accuracy holds.');
+      break;
+  }
+  if (o.remediation === 'rollback') parts.push('The model changed inside the window: roll back to the previous release first.');
+  parts.push(`Decision: ${o.reasons.join('; ')}.`);
+  return parts.join(' ');
+}
+
+/** The report as Markdown (stdout sink, report.md, GitHub issue body). */
+export function driftMarkdown(r: DriftReport): string {
+  const lines = [
+    `## Drift analysis: ${r.model}: ${r.rootCause} (urgency ${r.urgency})`,
+    '',
+    r.summary,
+    '',
+    `**Remediation:** ${r.remediation}  `,
+    `**Dataset drift:** ${r.datasetDrift} (${pct(r.shareDrifted)} of features drifted)  `,
+    `**Accuracy:** ${r.accuracy.current === null ? 'n/a' : pct(r.accuracy.current)} on ${r.accuracy.labelledSamples} labels` +
+      `${r.baselines.d30 === null ? '' : `, baseline ${pct(r.baselines.d30)} (${r.baselines.source})`}`,
+    '',
+    '### Explanation',
+    '',
+    r.explanation,
+    '',
+    '### Features',
+    '',
+    '| feature | kind | test | statistic | p-value | PSI | drifted | nulls | out of range |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...r.features.map(
+      (f) =>
+        `| ${f.name} | ${f.kind} | ${f.test} | ${num(f.statistic)} | ${num(f.pValue)} | ${num(f.psi)} | ${f.drifted ? '**yes**' : 'no'} | ${pct(f.currentNullShare)} | ${pct(f.outOfRangeShare)} |`,
+    ),
+    '',
+    `Decision table: ${r.reasons.join('; ')}.`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,184 @@
+import * as fs from 'node:fs';
+import Papa from 'papaparse';
+import { Column, ColumnKind } from './stats/column';
+
+/**
+ * CSV with a header → typed columns, parsed with papaparse one row at a time (no row objects kept):
+ * numerical columns go straight into Float64Arrays. A column is numerical when every non-missing
+ * value parses as a number, else categorical; `kinds` overrides the detection. Missing values:
+ * empty, NA, N/A, NaN, nan, null, NULL, None, #N/A (like pandas' defaults).
+ */
+
+const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A', 'n/a', '-NaN', '-nan']);
+
+export interface CsvTable {
+  readonly file: string;
+  readonly header: readonly string[];
+  readonly rows: number;
+  readonly columns: ReadonlyMap<string, Column>;
+  /** Numerical columns whose values are all whole numbers written without a decimal point, none missing (pandas int64). */
+  readonly integerColumns: ReadonlySet<string>;
+}
+
+/** Parses a numeric field like pandas: numbers, inf/-inf/Infinity; anything else is NaN. */
+function toNumber(s: string): number {
+  const v = Number(s);
+  if (!Number.isNaN(v) && s.trim() !== '') return v;
+  const t = s.trim().toLowerCase();
+  if (t === 'inf' || t === '+inf' || t === 'infinity') return Infinity;
+  if (t === '-inf' || t === '-infinity') return -Infinity;
+  return NaN;
+}
+
+function isIntegerText(s: string, v: number): boolean {
+  return Number.isInteger(v) && !s.includes('.') && !s.includes('e') && !s.includes('E');
+}
+
+interface Builder {
+  kind: ColumnKind | undefined;
+  forced: boolean;
+  numbers: Float64Array;
+  strings: (string | null)[] | undefined;
+  integer: boolean;
+  /** Detected categorical after some rows were stored as numbers: needs a second pass. */
+  reparse: boolean;
+}
+
+function parseText(text: string, file: string, onHeader: (h: string[]) => void, onRow: (row: string[], line: number) => void): void {
+  let header: string[] | undefined;
+  let line = 0;
+  let failure: Error | undefined;
+  Papa.parse<string[]>(text, {
+    skipEmptyLines: true,
+    step: (result, parser) => {
+      line++;
+      if (result.errors.length > 0) {
+        const e = result.errors[0];
+        failure = new Error(`${file}: CSV error at row ${line}: ${e.message}`);
+        parser.abort();
+        return;
+      }
+      const row = result.data;
+      if (!header) {
+        header = row.map((h) => h.trim());
+        try {
+          onHeader(header);
+        } catch (err) {
+          failure = err as Error;
+          parser.abort();
+        }
+        return;
+      }
+      if (row.length !== header.length) {
+        failure = new Error(`${file}: row ${line} has ${row.length} fields, the header has ${header.length}`);
+        parser.abort();
+        return;
+      }
+      try {
+        onRow(row, line);
+      } catch (err) {
+        failure = err as Error;
+        parser.abort();
+      }
+    },
+  });
+  if (failure) throw failure;
+  if (!header) throw new Error(`${file}: empty CSV (no header)`);
+}
+
+/** Counts data rows cheaply (newlines), to size the Float64Arrays once. An upper bound. */
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n + 1;
+}
+
+/**
+ * Reads a CSV into columns. `kinds` forces a column's kind; forcing `numerical` on a column with a
+ * non-numeric value is an error naming the file, row, column and value.
+ */
+export function readCsv(file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map()): CsvTable {
+  if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
+  const text = fs.readFileSync(file, 'utf8');
+  return parseCsvText(text, file, kinds);
+}
+
+export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map()): CsvTable {
+  const capacity = countLines(text);
+  let header: string[] = [];
+  let builders: Builder[] = [];
+  let rows = 0;
+  parseText(
+    text,
+    file,
+    (h) => {
+      const seen = new Set<string>();
+      for (const name of h) {
+        if (!name) throw new Error(`${file}: the header has an empty column name`);
+        if (seen.has(name)) throw new Error(`${file}: the header names column "${name}" twice`);
+        seen.add(name);
+      }
+      header = h;
+      builders = h.map((name) => {
+        const forced = kinds.get(name);
+        return {
+          kind: forced,
+          forced: forced !== undefined,
+          numbers: forced === 'categorical' ? new Float64Array(0) : new Float64Array(capacity),
+          strings: forced === 'categorical' ? [] : undefined,
+          integer: true,
+          reparse: false,
+        };
+      });
+    },
+    (row, line) => {
+      for (let c = 0; c < builders.length; c++) {
+        const b = builders[c];
+        const s = row[c];
+        const missing = MISSING.has(s.trim());
+        if (b.strings) {
+          b.strings.push(missing ? null : s);
+          continue;
+        }
+        if (missing) {
+          b.numbers[rows] = NaN;
+          b.integer = false;
+          continue;
+        }
+        const v = toNumber(s);
+        if (Number.isNaN(v)) {
+          if (b.forced) throw new Error(`${file}: row ${line}, column "${header[c]}" is declared numerical but holds "${s}"`);
+          b.kind = 'categorical';
+          b.strings = [];
+          b.reparse = rows > 0;
+          if (!b.reparse) b.strings.push(s);
+          continue;
+        }
+        b.numbers[rows] = v;
+        if (b.integer && !isIntegerText(s, v)) b.integer = false;
+      }
+      rows++;
+    },
+  );
+  const needReparse = builders.map((b, c) => (b.reparse ? c : -1)).filter((c) => c >= 0);
+  if (needReparse.length > 0) {
+    for (const c of needReparse) builders[c].strings = [];
+    parseText(text, file, () => undefined, (row) => {
+      for (const c of needReparse) {
+        const s = row[c];
+        builders[c].strings!.push(MISSING.has(s.trim()) ? null : s);
+      }
+    });
+  }
+  const columns = new Map<string, Column>();
+  const integerColumns = new Set<string>();
+  header.forEach((name, c) => {
+    const b = builders[c];
+    if (b.strings) columns.set(name, { kind: 'categorical', values: b.strings });
+    else {
+      columns.set(name, { kind: 'numerical', values: b.numbers.subarray(0, rows) });
+      if (b.integer && rows > 0) integerColumns.add(name);
+    }
+  });
+  return { file, header, rows, columns, integerColumns };
+}
