@@ -1,0 +1,119 @@
+import * as k8s from '@kubernetes/client-node';
+
+/**
+ * Read-only Kubernetes context for one alert, through the official client (0.22, CommonJS). Uses
+ * only get/list on pods, pods/log and events: the verbs of the alert-analysis Role.
+ */
+export interface PodFacts {
+  readonly name: string;
+  readonly phase?: string;
+  readonly restartCount: number;
+  readonly terminatedReasons: string[];
+  readonly containers: string[];
+}
+
+export interface KubernetesFacts {
+  readonly pod?: PodFacts;
+  readonly logLines: Array<{ line: string; source: string }>;
+  readonly events: string[];
+  /** What could not be read (403, 404, …), reported instead of failing the analysis. */
+  readonly problems: string[];
+}
+
+export interface KubernetesOptions {
+  /** kubeconfig file; default: in-cluster service account, else $KUBECONFIG / ~/.kube/config. */
+  readonly kubeconfig?: string;
+  /** Last N log lines per container. @default 200 */
+  readonly tailLines?: number;
+}
+
+export function loadKubeConfig(file?: string): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  if (file) kc.loadFromFile(file);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+function describe(err: unknown): string {
+  const e = err as { statusCode?: number; response?: { statusCode?: number }; body?: { message?: string }; message?: string };
+  const code = e.statusCode ?? e.response?.statusCode;
+  const msg = e.body?.message ?? e.message ?? String(err);
+  return code ? `HTTP ${code}: ${msg}` : msg;
+}
+
+/** Which pod an alert is about: its `pod` label, else the newest pod of its InferenceService/model. */
+export async function gatherKubernetes(
+  namespace: string,
+  labels: Record<string, string>,
+  opts: KubernetesOptions = {},
+): Promise<KubernetesFacts> {
+  const kc = loadKubeConfig(opts.kubeconfig);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const problems: string[] = [];
+  const tail = opts.tailLines ?? 200;
+  let podName: string | undefined = labels.pod;
+  if (!podName) {
+    const model = labels.inferenceservice ?? labels.model_name;
+    const selector = model ? `serving.kserve.io/inferenceservice=${model}` : undefined;
+    try {
+      const { body } = await core.listNamespacedPod(namespace, undefined, undefined, undefined, undefined, selector);
+      const pods = [...body.items].sort((a, b) =>
+        String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')));
+      podName = pods[0]?.metadata?.name;
+      if (!podName) problems.push(`no pod in namespace ${namespace}${selector ? ` with ${selector}` : ''}`);
+    } catch (err) {
+      problems.push(`list pods in ${namespace}: ${describe(err)}`);
+    }
+  }
+  const logLines: Array<{ line: string; source: string }> = [];
+  const events: string[] = [];
+  let pod: PodFacts | undefined;
+  if (podName) {
+    try {
+      const { body } = await core.readNamespacedPod(podName, namespace);
+      const statuses = body.status?.containerStatuses ?? [];
+      pod = {
+        name: podName,
+        phase: body.status?.phase,
+        restartCount: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
+        terminatedReasons: statuses.map((s) => s.lastState?.terminated?.reason).filter((r): r is string => Boolean(r)),
+        containers: (body.spec?.containers ?? []).map((c) => c.name),
+      };
+    } catch (err) {
+      problems.push(`get pod ${namespace}/${podName}: ${describe(err)}`);
+    }
+    const containers = pod?.containers.length ? pod.containers : [undefined];
+    for (const container of containers) {
+      const readLog = async (previous: boolean) => {
+        const { body } = await core.readNamespacedPodLog(podName!, namespace, container, false, undefined, undefined, undefined, previous, undefined, tail);
+        const source = `log ${podName}${container ? `/${container}` : ''}${previous ? ' (previous container)' : ''}`;
+        for (const line of String(body).split('\n')) if (line.trim()) logLines.push({ line, source });
+      };
+      try {
+        await readLog(false);
+      } catch (err) {
+        problems.push(`log of ${podName}${container ? `/${container}` : ''}: ${describe(err)}`);
+      }
+      if ((pod?.restartCount ?? 0) > 0) {
+        try {
+          await readLog(true);
+        } catch (err) {
+          problems.push(`previous log of ${podName}${container ? `/${container}` : ''}: ${describe(err)}`);
+        }
+      }
+    }
+  }
+  try {
+    const { body } = await core.listNamespacedEvent(namespace);
+    const relevant = body.items
+      .filter((e) => !podName || e.involvedObject?.name === podName || e.involvedObject?.kind !== 'Pod')
+      .sort((a, b) => String(a.lastTimestamp ?? a.eventTime ?? '').localeCompare(String(b.lastTimestamp ?? b.eventTime ?? '')))
+      .slice(-50);
+    for (const e of relevant) {
+      events.push(`${e.type ?? 'Normal'} ${e.reason ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}: ${e.message ?? ''}`.trim());
+    }
+  } catch (err) {
+    problems.push(`list events in ${namespace}: ${describe(err)}`);
+  }
+  return { pod, logLines, events, problems };
+}
