@@ -25,6 +25,8 @@ const project = new typescript.TypeScriptAppProject({
   pullRequestTemplate: false,
   githubOptions: { mergify: false, pullRequestLint: false },
   sampleCode: false,
+  // dist/ holds the committed, synthesized manifests ArgoCD syncs; npm package artifacts go elsewhere.
+  artifactsDirectory: 'build-artifacts',
   // Linting is eslint; prettier stays off so generated files are not reformatted.
   eslint: true,
   prettier: false,
@@ -125,6 +127,9 @@ project.npmrc.addConfig('engine-strict', 'true');
 // Generated output is marked so reviews collapse it.
 project.gitattributes.addAttributes('/dist/**', 'linguist-generated');
 project.gitattributes.addAttributes('/imports/**', 'linguist-generated');
+// projen's TypeScript project ignores /dist/ (its default package output); here dist/ is committed.
+project.gitignore.removePatterns('/dist/');
+project.gitignore.include('/dist/');
 
 // CRD bindings: imports/ from the local CRD files listed in cdk8s.yaml (../shared/reference/crds/, beside
 // the clone in CI). Deterministic; committed; core kinds come from cdk8s-plus-30 (never `cdk8s import k8s`).
