@@ -1,4 +1,12 @@
 import { javascript, typescript } from 'projen';
+import {
+  AlertAnalysisWorkflow,
+  DriftAnalysisWorkflow,
+  ModelPipelineWorkflow,
+  PlatformCiWorkflow,
+  RetrainWorkflow,
+  TriageWorkflow,
+} from './src/ci';
 
 // The one place project configuration is written. Everything it generates
 // (package.json, tsconfig*, jest/eslint config, .npmrc, .gitattributes,
@@ -159,5 +167,21 @@ project.addBins({ mlops: 'bin/mlops' });
 // clone before node_modules exists: each runs the idempotent setup script first.
 project.package.setScript('demo', 'bash scripts/demo.sh');
 project.package.setScript('test:all', 'bash scripts/test-all.sh');
+
+// GitHub workflows, one typed component each (src/ci/); actions pinned by SHA in src/config/versions.ts.
+// The components are projen code that lives in src/ci, so eslint must allow projen (a devDependency) there.
+project.eslint?.allowDevDeps('src/ci/**');
+// Every model change: lint, test, scan, train + gate, image build/scan/push, and on main the release bump.
+new ModelPipelineWorkflow(project);
+// P0 drift (or a human) retrains on fresh labelled captures and opens a release PR; it never deploys.
+new RetrainWorkflow(project);
+// A failed pipeline run gets an explanation posted where the team works (analysis read-only, posting separate).
+new TriageWorkflow(project);
+// A firing alert, relayed by the gateway, gets a root-cause report from inside the cluster.
+new AlertAnalysisWorkflow(project);
+// Drift, relayed by the gateway or on schedule, is analysed and acted on by the urgency the rules compute.
+new DriftAnalysisWorkflow(project);
+// The repository's own suite, including the check that committed generated files equal a fresh synth.
+new PlatformCiWorkflow(project);
 
 project.synth();
