@@ -1,0 +1,57 @@
+import { Component, github, Project } from 'projen';
+import { checkout, HOMELAB_RUNNER, job, setupNode } from './lib/jobs';
+import { createWorkflow } from './lib/workflow';
+
+const { JobPermission } = github.workflows;
+
+/** Job ids of `alert-analysis`. */
+export const AlertAnalysisJobs = {
+  ANALYZE: 'analyze',
+} as const;
+
+export interface AlertAnalysisWorkflowOptions {
+  /** Job timeout. @default 15 */
+  readonly timeoutMinutes?: number;
+}
+
+/**
+ * `alert-analysis`: the gateway turns an Alertmanager notification into `repository_dispatch` type
+ * `alert`; this runs `mlops analyze-alert` on the homelab scale set, whose runner pods use the
+ * read-only ServiceAccount of the GitOps layer (pod logs, events, Prometheus; no writes to the
+ * cluster), and posts the root-cause report as a GitHub issue.
+ */
+export class AlertAnalysisWorkflow extends Component {
+  public readonly workflow: github.GithubWorkflow;
+
+  constructor(project: Project, options: AlertAnalysisWorkflowOptions = {}) {
+    super(project);
+    this.workflow = createWorkflow(project, {
+      name: 'alert-analysis',
+      triggers: { repositoryDispatch: { types: ['alert'] } },
+      // A re-notified group waits for the running analysis of the same group instead of racing its post.
+      concurrency: {
+        group: '${{ github.workflow }}-${{ github.event.client_payload.groupKey || github.run_id }}',
+        cancelInProgress: false,
+      },
+    });
+    this.workflow.addJobs({
+      [AlertAnalysisJobs.ANALYZE]: job({
+        name: 'analyze the alert (in-cluster, read-only ServiceAccount)',
+        runsOn: HOMELAB_RUNNER,
+        // issues: write posts (or updates, by dedupe key) the report issue; the cluster is only read.
+        permissions: { contents: JobPermission.READ, issues: JobPermission.WRITE },
+        timeoutMinutes: options.timeoutMinutes ?? 15,
+        env: {
+          GITHUB_TOKEN: '${{ github.token }}',
+          PROMETHEUS_URL: '${{ vars.PROMETHEUS_URL }}',
+          GEMINI_API_KEY: '${{ secrets.GEMINI_API_KEY }}',
+        },
+        steps: [
+          checkout(),
+          ...setupNode(),
+          { name: 'mlops analyze-alert', run: 'npx mlops analyze-alert --alert "$GITHUB_EVENT_PATH" --sink github' },
+        ],
+      }),
+    });
+  }
+}

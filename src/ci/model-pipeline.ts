@@ -1,0 +1,337 @@
+import { Component, github, Project } from 'projen';
+import { ciPythonVersion, gitleaks, snykCliVersion } from '../config/versions';
+import { uses } from './lib/actions';
+import { DEFAULT_IMAGE, imageJob } from './lib/image';
+import {
+  appToken,
+  checkout,
+  gateJob,
+  gitIdentity,
+  HOMELAB_RUNNER,
+  HOSTED_RUNNER,
+  job,
+  NOT_FROM_FORK,
+  READ_ONLY,
+  setupNode,
+  setupPython,
+} from './lib/jobs';
+import { readModelMetadata } from './lib/model';
+import { createWorkflow } from './lib/workflow';
+
+const { JobPermission } = github.workflows;
+
+/** Job ids of `model-ci-ct-cd` (stable: branch protection and triage refer to them). */
+export const ModelPipelineJobs = {
+  LINT: 'lint',
+  TEST: 'test',
+  SAST: 'sast',
+  SCA: 'sca',
+  SECRETS: 'secrets',
+  TRAIN: 'train',
+  IMAGE: 'image',
+  RELEASE: 'release',
+  GATE: 'gate',
+} as const;
+
+export interface ModelPipelineWorkflowOptions {
+  /** Workflow (and file) name. @default "model-ci-ct-cd" */
+  readonly name?: string;
+  /** Directory of the model source; pushes and pull requests touching it run the pipeline. @default "model" */
+  readonly modelDir?: string;
+  /** Image repository on GHCR, without tag. @default "ghcr.io/${{ github.repository }}/credit-risk-model" (lowercased at run time) */
+  readonly imageName?: string;
+  /** MLflow registered model name. @default "credit-risk" */
+  readonly registeredModel?: string;
+  /** Accuracy gate threshold passed to training. @default 0.85 */
+  readonly accuracyThreshold?: number;
+  /** Branch that releases (trains on the homelab, pushes the image, bumps release.json). @default "main" */
+  readonly releaseBranch?: string;
+}
+
+/**
+ * `model-ci-ct-cd`: every change to model/ goes through lint → test → SAST → SCA → secrets →
+ * train + gate + log → build (SBOM, provenance) → image scan → push by digest → (main only)
+ * `mlops bump-image`, which commits the new digest to release.json and dist/; ArgoCD syncs it.
+ */
+export class ModelPipelineWorkflow extends Component {
+  public readonly workflow: github.GithubWorkflow;
+  private readonly modelDir: string;
+  private readonly releaseBranch: string;
+  private readonly onRelease: string;
+
+  constructor(project: Project, private readonly options: ModelPipelineWorkflowOptions = {}) {
+    super(project);
+    this.modelDir = options.modelDir ?? 'model';
+    this.releaseBranch = options.releaseBranch ?? 'main';
+    this.onRelease = `github.event_name == 'push' && github.ref == 'refs/heads/${this.releaseBranch}'`;
+    const name = options.name ?? 'model-ci-ct-cd';
+    const paths = [`${this.modelDir}/**`, `.github/workflows/${name}.yml`];
+    this.workflow = createWorkflow(project, {
+      name,
+      triggers: {
+        push: { branches: [this.releaseBranch], paths },
+        pullRequest: { paths },
+        workflowDispatch: {},
+      },
+      // One run per ref. Pull requests cancel superseded runs; the release branch queues them, so a
+      // release is never cut off between pushing an image and bumping release.json.
+      concurrency: {
+        group: '${{ github.workflow }}-${{ github.ref }}',
+        cancelInProgress: "${{ github.event_name == 'pull_request' }}",
+      },
+      env: { PYTHONPATH: `${this.modelDir}/src` },
+    });
+    const J = ModelPipelineJobs;
+    this.workflow.addJobs({
+      [J.LINT]: this.lintJob(),
+      [J.TEST]: this.testJob(),
+      [J.SAST]: this.sastJob(),
+      [J.SCA]: this.scaJob(),
+      [J.SECRETS]: this.secretsJob(),
+      [J.TRAIN]: this.trainJob(),
+      [J.IMAGE]: this.imageJob(),
+      [J.RELEASE]: this.releaseJob(),
+      [J.GATE]: gateJob([J.LINT, J.TEST, J.SAST, J.SCA, J.SECRETS, J.TRAIN, J.IMAGE, J.RELEASE]),
+    });
+  }
+
+  private lintJob() {
+    return job({
+      name: 'lint (flake8)',
+      runsOn: HOSTED_RUNNER,
+      permissions: READ_ONLY,
+      timeoutMinutes: 10,
+      steps: [checkout(), ...setupPython(['requirements/tools.txt']), { name: 'flake8', run: `flake8 ${this.modelDir}` }],
+    });
+  }
+
+  private testJob() {
+    return job({
+      name: 'test (pytest)',
+      runsOn: HOSTED_RUNNER,
+      permissions: READ_ONLY,
+      timeoutMinutes: 20,
+      needs: [ModelPipelineJobs.LINT],
+      steps: [
+        checkout(),
+        ...setupPython([`${this.modelDir}/requirements/train.txt`]),
+        {
+          name: 'pytest',
+          // Exit code 5 (no tests collected) is a failure: pytest already returns non-zero for it.
+          run: `python -m pytest ${this.modelDir}/tests -q --junitxml=reports/model-pytest.xml`,
+        },
+      ],
+    });
+  }
+
+  private sastJob() {
+    return job({
+      name: 'SAST (Bandit)',
+      runsOn: HOSTED_RUNNER,
+      // security-events: write uploads the SARIF to code scanning; nothing else is written.
+      permissions: { contents: JobPermission.READ, securityEvents: JobPermission.WRITE },
+      timeoutMinutes: 10,
+      needs: [ModelPipelineJobs.LINT],
+      steps: [
+        checkout(),
+        ...setupPython(['requirements/tools.txt']),
+        {
+          id: 'bandit',
+          name: 'Bandit',
+          run: [
+            `bandit -r ${this.modelDir}/src -c ${this.modelDir}/pyproject.toml -f sarif -o bandit.sarif || status=$?`,
+            // Print the findings in the log too (triage reads the log), then fail on any finding.
+            `bandit -r ${this.modelDir}/src -c ${this.modelDir}/pyproject.toml -f txt || true`,
+            'exit "${status:-0}"',
+          ].join('\n'),
+        },
+        {
+          name: 'Upload Bandit SARIF',
+          if: `always() && hashFiles('bandit.sarif') != '' && (${NOT_FROM_FORK})`,
+          uses: uses('uploadSarif'),
+          with: { sarif_file: 'bandit.sarif', category: 'bandit' },
+        },
+      ],
+    });
+  }
+
+  private scaJob() {
+    return job({
+      name: 'SCA (Snyk)',
+      runsOn: HOSTED_RUNNER,
+      permissions: READ_ONLY,
+      timeoutMinutes: 15,
+      needs: [ModelPipelineJobs.LINT],
+      steps: [
+        checkout(),
+        { name: 'Set up Python', uses: uses('setupPython'), with: { 'python-version': ciPythonVersion } },
+        {
+          name: 'Snyk test of each requirement set (fails on high)',
+          // Fork pull requests get no secrets: the step is skipped there and says so below.
+          if: NOT_FROM_FORK,
+          env: { SNYK_TOKEN: '${{ secrets.SNYK_TOKEN }}' },
+          run: [
+            'if [ -z "${SNYK_TOKEN}" ]; then',
+            '  echo "::warning title=SCA skipped::SNYK_TOKEN is not set; dependency scan NOT run (set the secret to enable it)"',
+            '  echo "### SCA skipped: SNYK_TOKEN is not set, dependencies were NOT scanned" >> "$GITHUB_STEP_SUMMARY"',
+            '  exit 0',
+            'fi',
+            // Snyk resolves pip dependencies from an environment where they are installed: one venv per set.
+            'status=0',
+            'for set in train serve; do',
+            `  req=${this.modelDir}/requirements/$set.txt`,
+            '  python -m venv "$RUNNER_TEMP/venv-$set"',
+            '  "$RUNNER_TEMP/venv-$set/bin/pip" install -q --disable-pip-version-check --require-hashes --no-deps -r "$req"',
+            `  npx --yes snyk@${snykCliVersion} test --file="$req" --package-manager=pip --command="$RUNNER_TEMP/venv-$set/bin/python" --severity-threshold=high || status=$?`,
+            'done',
+            'exit "$status"',
+          ].join('\n'),
+        },
+        {
+          name: 'SCA skipped on fork pull requests',
+          if: `!(${NOT_FROM_FORK})`,
+          run: [
+            'echo "::warning title=SCA skipped::fork pull request: no secrets, dependency scan NOT run"',
+            'echo "### SCA skipped: fork pull request, dependencies were NOT scanned" >> "$GITHUB_STEP_SUMMARY"',
+          ].join('\n'),
+        },
+      ],
+    });
+  }
+
+  private secretsJob() {
+    const archive = `gitleaks_${gitleaks.version}_linux_x64.tar.gz`;
+    return job({
+      name: 'secrets (Gitleaks)',
+      runsOn: HOSTED_RUNNER,
+      permissions: READ_ONLY,
+      timeoutMinutes: 10,
+      needs: [ModelPipelineJobs.LINT],
+      steps: [
+        checkout({ fullHistory: true }),
+        {
+          name: `Install Gitleaks ${gitleaks.version} (checksum-verified)`,
+          run: [
+            'set -euo pipefail',
+            `curl -fsSL -o "${archive}" "https://github.com/gitleaks/gitleaks/releases/download/v${gitleaks.version}/${archive}"`,
+            `echo "${gitleaks.linuxX64Sha256}  ${archive}" | sha256sum -c -`,
+            `tar -xzf "${archive}" gitleaks`,
+          ].join('\n'),
+        },
+        {
+          name: 'Gitleaks over the pushed history',
+          env: { BASE_SHA: '${{ github.event.pull_request.base.sha || github.event.before }}' },
+          run: [
+            'set -euo pipefail',
+            // A pull request or push scans the commits it brings; a first push or a dispatch scans everything.
+            'if [ -n "${BASE_SHA}" ] && [ "${BASE_SHA}" != "0000000000000000000000000000000000000000" ] && git cat-file -e "${BASE_SHA}^{commit}" 2>/dev/null; then',
+            '  range="${BASE_SHA}..HEAD"',
+            'else',
+            '  range="HEAD"',
+            'fi',
+            './gitleaks git --redact --verbose --exit-code 1 --log-opts="${range}" .',
+          ].join('\n'),
+        },
+      ],
+    });
+  }
+
+  private trainJob() {
+    const J = ModelPipelineJobs;
+    const threshold = (this.options.accuracyThreshold ?? 0.85).toFixed(2);
+    const model = this.options.registeredModel ?? 'credit-risk';
+    return job({
+      name: 'train + gate + log (MLflow)',
+      // On the release branch: the homelab scale set, which reaches the cluster's MLflow. Elsewhere: a
+      // hosted runner with a throwaway local MLflow server.
+      runsOn: `\${{ (${this.onRelease}) && '${HOMELAB_RUNNER}' || '${HOSTED_RUNNER}' }}`,
+      permissions: READ_ONLY,
+      timeoutMinutes: 30,
+      needs: [J.TEST, J.SAST, J.SCA, J.SECRETS],
+      env: {
+        GIT_SHA: '${{ github.sha }}',
+        LOCAL_MLFLOW: `\${{ (${this.onRelease}) && 'false' || 'true' }}`,
+      },
+      outputs: {
+        'model-version': { stepId: 'train', outputName: 'model-version' },
+        'run-id': { stepId: 'train', outputName: 'run-id' },
+      },
+      steps: [
+        checkout(),
+        ...setupPython([`${this.modelDir}/requirements/train.txt`]),
+        {
+          name: 'Throwaway MLflow server (SQLite, loopback)',
+          if: "env.LOCAL_MLFLOW == 'true'",
+          run: [
+            'mkdir -p "$RUNNER_TEMP/mlflow"',
+            'nohup mlflow server --host 127.0.0.1 --port 5000 --backend-store-uri "sqlite:///$RUNNER_TEMP/mlflow/mlflow.db" --default-artifact-root "$RUNNER_TEMP/mlflow/artifacts" > "$RUNNER_TEMP/mlflow/server.log" 2>&1 &',
+            'curl -fsS --retry 30 --retry-delay 2 --retry-connrefused http://127.0.0.1:5000/health',
+            'echo "MLFLOW_TRACKING_URI=http://127.0.0.1:5000" >> "$GITHUB_ENV"',
+          ].join('\n'),
+        },
+        {
+          name: "Cluster MLflow (the homelab's in-cluster service)",
+          if: "env.LOCAL_MLFLOW != 'true'",
+          env: { CLUSTER_MLFLOW: '${{ vars.MLFLOW_TRACKING_URI }}' },
+          run: [
+            'if [ -z "${CLUSTER_MLFLOW}" ]; then echo "::error::repository variable MLFLOW_TRACKING_URI is not set"; exit 1; fi',
+            'echo "MLFLOW_TRACKING_URI=${CLUSTER_MLFLOW}" >> "$GITHUB_ENV"',
+          ].join('\n'),
+        },
+        {
+          id: 'train',
+          name: 'Train, gate, log and register',
+          run: [
+            'set -euo pipefail',
+            `python -m credit_risk.train --threshold ${threshold} --register-name ${model} --output-dir ${this.modelDir}/artifacts`,
+            ...readModelMetadata(`${this.modelDir}/artifacts/model-metadata.json`),
+          ].join('\n'),
+        },
+        {
+          name: 'Keep the trained model for the image build',
+          uses: uses('uploadArtifact'),
+          with: { 'name': 'model-artifacts', 'path': `${this.modelDir}/artifacts/`, 'retention-days': 7, 'if-no-files-found': 'error' },
+        },
+      ],
+    });
+  }
+
+  private imageJob() {
+    return imageJob({
+      modelDir: this.modelDir,
+      image: this.options.imageName ?? DEFAULT_IMAGE,
+      trainJob: ModelPipelineJobs.TRAIN,
+      pushIf: this.onRelease,
+    });
+  }
+
+  private releaseJob() {
+    const J = ModelPipelineJobs;
+    return job({
+      name: 'release: bump-image (commit + push to main)',
+      runsOn: HOSTED_RUNNER,
+      // The push is made with the GitHub App token (protected main, and the commit must trigger checks);
+      // GITHUB_TOKEN itself only reads.
+      permissions: READ_ONLY,
+      timeoutMinutes: 15,
+      needs: [J.TRAIN, J.IMAGE],
+      if: this.onRelease,
+      steps: [
+        appToken(),
+        checkout({ fullHistory: true, persistCredentials: true, token: '${{ steps.app-token.outputs.token }}', ref: this.releaseBranch }),
+        gitIdentity(),
+        ...setupNode(),
+        {
+          name: 'mlops bump-image --commit --push',
+          env: {
+            IMAGE: '${{ needs.image.outputs.image }}',
+            DIGEST: '${{ needs.image.outputs.digest }}',
+            MODEL_VERSION: '${{ needs.train.outputs.model-version }}',
+            RUN_ID: '${{ needs.train.outputs.run-id }}',
+          },
+          run: 'npx mlops bump-image --image "$IMAGE" --digest "$DIGEST" --model-version "$MODEL_VERSION" --run-id "$RUN_ID" --commit --push',
+        },
+      ],
+    });
+  }
+}
