@@ -6,7 +6,8 @@
  * - `accuracyCounts`: labels are present and at least `minLabelledSamples` of them are in the window.
  * - `accuracyDrop`: accuracyCounts and accuracy < 30-day baseline − `accuracyDropDelta` (default 0.03).
  * - `slowDecline`: accuracyCounts, no accuracyDrop, accuracy < 30-day baseline − `decayDelta` (default 0.01),
- *   and the shorter baselines do not contradict a decline (7-day ≤ 14-day ≤ 30-day where known).
+ *   and the 7- and 14-day baselines are known and show the decline (accuracy ≤ 7-day ≤ 14-day ≤ 30-day).
+ *   A single baseline (offline: the reference data) cannot show a trend, so offline never concludes decay.
  * - `dataQuality`: some feature's current null share exceeds its reference null share by more than
  *   `nullShareDelta` (default 0.02), or more than `outOfRangeShare` (default 0.02) of its current values lie
  *   outside the reference range (categorical: in categories the reference never had).
@@ -125,7 +126,7 @@ export function facts(input: RuleInput, cfg: RuleConfig = defaultRuleConfig): Ru
   const b30 = input.baselines.d30 ?? null;
   const accuracyDrop = accuracyCounts && b30 !== null && b30 - input.accuracy! > cfg.accuracyDropDelta;
   const { d7, d14 } = input.baselines;
-  const monotone = (d7 == null || d14 == null || d7 <= d14) && (d14 == null || b30 === null || d14 <= b30);
+  const monotone = d7 != null && d14 != null && b30 !== null && input.accuracy !== null && input.accuracy <= d7 && d7 <= d14 && d14 <= b30;
   const slowDecline = accuracyCounts && !accuracyDrop && b30 !== null && b30 - input.accuracy! > cfg.decayDelta && monotone;
   const qualityFeatures = input.features
     .filter((f) => f.currentNullShare - f.referenceNullShare > cfg.nullShareDelta || f.outOfRangeShare > cfg.outOfRangeShare)

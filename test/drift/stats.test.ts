@@ -134,7 +134,21 @@ describe('drift statistics: building blocks and edge cases', () => {
     });
     expect(r.currentNullShare).toBe(0.2);
     expect(r.referenceNullShare).toBe(0);
+    // 100 is beyond max 9 + 10 % of the span 9; 7 is inside.
     expect(r.outOfRangeShare).toBe(1 / 8);
+    const shifted = featureDrift({
+      name: 'x',
+      reference: { kind: 'numerical', values: Float64Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) },
+      current: { kind: 'numerical', values: Float64Array.from([9.5, -0.5, 9.9, 5]) },
+    });
+    expect(shifted.outOfRangeShare).toBe(0);
+    const valid = featureDrift({
+      name: 'x',
+      reference: { kind: 'numerical', values: Float64Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) },
+      current: { kind: 'numerical', values: Float64Array.from([9.5, -0.5, 9.9, 5]) },
+      validRange: [0, 9],
+    });
+    expect(valid.outOfRangeShare).toBe(3 / 4);
   });
 
   it('dataset drift at half the features (configurable), and none without features', () => {

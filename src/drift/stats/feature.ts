@@ -26,9 +26,14 @@ export interface DriftThresholds {
   readonly psi: number;
   /** Reference rows up to which hypothesis tests are used, distances above. @default 1000 */
   readonly smallReferenceRows: number;
+  /**
+   * A numerical value is out of range when it lies outside the reference [min, max] widened by this share of the
+   * reference span on each side (so a distribution shift is drift, not a data-quality fault). @default 0.1
+   */
+  readonly rangeMargin: number;
 }
 
-export const defaultThresholds: DriftThresholds = { pValue: 0.05, distance: 0.1, psi: 0.1, smallReferenceRows: 1000 };
+export const defaultThresholds: DriftThresholds = { pValue: 0.05, distance: 0.1, psi: 0.1, smallReferenceRows: 1000, rangeMargin: 0.1 };
 
 export interface FeatureDrift {
   readonly name: string;
@@ -47,7 +52,10 @@ export interface FeatureDrift {
   /** Share of missing (empty, NaN, ±Infinity) values. */
   readonly referenceNullShare: number;
   readonly currentNullShare: number;
-  /** Numerical: share of current values outside the reference [min, max]; categorical: share of current values in categories the reference never had. */
+  /**
+   * Numerical: share of current values outside the valid range (`validRange` when given, else the reference
+   * [min, max] widened by `rangeMargin`); categorical: share of current values in categories the reference never had.
+   */
   readonly outOfRangeShare: number;
 }
 
@@ -57,6 +65,8 @@ export interface FeatureInput {
   readonly current: Column;
   /** Numerical columns that held integers only and no missing value in both files (pandas int64). */
   readonly integerDtype?: boolean;
+  /** The feature contract's valid [min, max] (inclusive), when known. */
+  readonly validRange?: readonly [number, number];
 }
 
 function finite(x: number): number | null {
@@ -87,8 +97,8 @@ export function featureDrift(input: FeatureInput, thresholds: DriftThresholds = 
     nCur = curSorted.length;
     if (nRef > 0 && nCur > 0) {
       distinct = distinctInUnion(refSorted, curSorted);
-      const lo = refSorted[0];
-      const hi = refSorted[nRef - 1];
+      const margin = (refSorted[nRef - 1] - refSorted[0]) * thresholds.rangeMargin;
+      const [lo, hi] = input.validRange ?? [refSorted[0] - margin, refSorted[nRef - 1] + margin];
       for (const v of curSorted) if (v < lo || v > hi) outOfRange++;
       const refRuns = runs(refSorted);
       refDistinct = refRuns.values.length;
