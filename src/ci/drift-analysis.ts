@@ -1,6 +1,6 @@
 import { Component, github, Project } from 'projen';
 import { uses } from './lib/actions';
-import { checkout, HOMELAB_RUNNER, HOSTED_RUNNER, job, READ_ONLY, setupNode } from './lib/jobs';
+import { checkout, HOMELAB_RUNNER, job, setupNode, setupPython } from './lib/jobs';
 import { createWorkflow } from './lib/workflow';
 
 const { JobPermission } = github.workflows;
@@ -8,31 +8,36 @@ const { JobPermission } = github.workflows;
 /** Job ids of `drift-analysis`. */
 export const DriftAnalysisJobs = {
   ANALYZE: 'analyze',
-  RETRAIN: 'retrain',
-  ISSUE: 'issue',
-  SLACK: 'slack',
 } as const;
 
 export interface DriftAnalysisWorkflowOptions {
   /** Cron of the scheduled analysis (UTC). @default every 6 hours at minute 23 */
   readonly schedule?: string;
-  /** Registered model analysed on schedule. @default "credit-risk" */
+  /** Registered model analysed. @default "credit-risk" */
   readonly model?: string;
-  /** Capture window a P0 retrain uses. @default "7d" */
-  readonly retrainWindow?: string;
+  /** Directory of the model source (its seeded generator reproduces the training data, the reference). @default "model" */
+  readonly modelDir?: string;
+  /** Rows and seed of the original training data (as the model pipeline trains it). @default 20000 rows, seed 42 */
+  readonly referenceRows?: number;
+  readonly referenceSeed?: number;
+  /** Hours of captures analysed as the current window. @default 24 */
+  readonly windowHours?: number;
 }
 
 /**
- * `drift-analysis`: on `repository_dispatch` type `drift` (from the gateway) and on a schedule.
- * The analysis runs read-only on the homelab scale set (capture API, MLflow); code decides the
- * urgency, and one job per urgency acts: P0 dispatches `retrain` (which ends in a pull request a
- * human merges), P1 opens or updates an issue for the ML team, P2 posts to Slack.
+ * `drift-analysis`: on `repository_dispatch` type `drift` (from the gateway) and on a schedule, on
+ * the homelab scale set (the capture API is in the cluster). The current window comes from the
+ * gateway's capture API, the reference is the training data; `mlops analyze-drift --act` computes
+ * the statistics, root cause and urgency by code and takes the urgency's action: P0 dispatches
+ * `retrain` (which ends in a pull request a human merges), P1 opens or updates an issue for the
+ * ML team, P2 posts to Slack. The LLM only explains.
  */
 export class DriftAnalysisWorkflow extends Component {
   public readonly workflow: github.GithubWorkflow;
 
   constructor(project: Project, private readonly options: DriftAnalysisWorkflowOptions = {}) {
     super(project);
+    const modelDir = options.modelDir ?? 'model';
     this.workflow = createWorkflow(project, {
       name: 'drift-analysis',
       triggers: {
@@ -40,113 +45,86 @@ export class DriftAnalysisWorkflow extends Component {
         schedule: [{ cron: options.schedule ?? '23 */6 * * *' }],
         workflowDispatch: {},
       },
-      // One analysis at a time: episodes (dedupe of P1 issues) depend on the order of results.
+      // One analysis at a time: drift episodes (the P1 issue's dedupe) depend on the order of results.
       concurrency: { group: '${{ github.workflow }}', cancelInProgress: false },
+      env: { PYTHONPATH: `${modelDir}/src` },
     });
-    const J = DriftAnalysisJobs;
-    this.workflow.addJobs({
-      [J.ANALYZE]: this.analyzeJob(),
-      [J.RETRAIN]: this.retrainJob(),
-      [J.ISSUE]: this.postJob('P1', 'github', { contents: JobPermission.READ, issues: JobPermission.WRITE }),
-      [J.SLACK]: this.postJob('P2', 'slack', READ_ONLY),
-    });
+    this.workflow.addJobs({ [DriftAnalysisJobs.ANALYZE]: this.analyzeJob(modelDir) });
   }
 
-  private analyzeJob() {
+  private analyzeJob(modelDir: string) {
     const model = this.options.model ?? 'credit-risk';
     return job({
-      name: 'analyze drift (in-cluster, read-only)',
+      name: 'analyze drift and act by urgency',
       runsOn: HOMELAB_RUNNER,
-      permissions: READ_ONLY,
+      // contents: write is what the repository_dispatch endpoint requires (P0 → retrain, which only
+      // opens a pull request); issues: write opens or updates the P1 issue. Nothing else is written.
+      permissions: { contents: JobPermission.WRITE, issues: JobPermission.WRITE },
       timeoutMinutes: 20,
       env: {
-        GATEWAY_URL: '${{ vars.GATEWAY_URL }}',
-        GATEWAY_TOKEN: '${{ secrets.GATEWAY_TOKEN }}',
-        MLFLOW_TRACKING_URI: '${{ vars.MLFLOW_TRACKING_URI }}',
-        GEMINI_API_KEY: '${{ secrets.GEMINI_API_KEY }}',
         MODEL: model,
-      },
-      outputs: {
-        urgency: { stepId: 'urgency', outputName: 'urgency' },
-        model: { stepId: 'urgency', outputName: 'model' },
+        WINDOW_HOURS: String(this.options.windowHours ?? 24),
+        GITHUB_TOKEN: '${{ github.token }}',
+        GEMINI_API_KEY: '${{ secrets.GEMINI_API_KEY }}',
+        SLACK_BOT_TOKEN: '${{ secrets.SLACK_BOT_TOKEN }}',
+        SLACK_WEBHOOK_URL: '${{ secrets.SLACK_WEBHOOK_URL }}',
       },
       steps: [
         checkout(),
         ...setupNode(),
+        ...setupPython([`${modelDir}/requirements/train.txt`]),
         {
-          name: 'mlops analyze-drift',
+          name: 'Current window from the capture API',
+          env: { GATEWAY_URL: '${{ vars.GATEWAY_URL }}', GATEWAY_TOKEN: '${{ secrets.GATEWAY_TOKEN }}' },
           run: [
             'set -euo pipefail',
-            // A dispatched run carries the alert group that triggered it; a scheduled run has none.
-            'if [ "$GITHUB_EVENT_NAME" = repository_dispatch ]; then alert=(--alert "$GITHUB_EVENT_PATH"); else alert=(); fi',
-            'npx mlops analyze-drift "${alert[@]}" --json --out drift-report > drift-report.json',
+            'if [ -z "${GATEWAY_URL}" ] || [ -z "${GATEWAY_TOKEN}" ]; then echo "::error::variable GATEWAY_URL and secret GATEWAY_TOKEN are required"; exit 1; fi',
+            'to=$(date -u +%Y-%m-%dT%H:%M:%SZ); from=$(date -u -d "${WINDOW_HOURS} hours ago" +%Y-%m-%dT%H:%M:%SZ)',
+            'curl -fsS --retry 3 --get -H "Authorization: Bearer ${GATEWAY_TOKEN}" \\',
+            '  --data-urlencode "model=${MODEL}" --data-urlencode "from=${from}" --data-urlencode "to=${to}" \\',
+            '  "${GATEWAY_URL%/}/v1/captures" -o captures.ndjson',
+            'echo "captures ${from} → ${to}: $(grep -c . captures.ndjson || true)" >> "$GITHUB_STEP_SUMMARY"',
           ].join('\n'),
         },
         {
-          id: 'urgency',
-          name: 'Urgency (decided by the rules, not the LLM)',
+          name: 'Reference (training data) and current window as CSV',
           run: [
             'set -euo pipefail',
+            `python -m credit_risk.dataset --rows ${this.options.referenceRows ?? 20000} --seed ${this.options.referenceSeed ?? 42} --out reference.csv`,
+            // Each capture line: the features the model saw, its prediction, and the feedback label when known.
+            "python - <<'PY'",
+            'import csv, json',
+            'with open("reference.csv", newline="") as f:',
+            '    columns = [c for c in next(csv.reader(f)) if c != "label"]',
+            'with open("captures.ndjson") as f, open("current.csv", "w", newline="") as out:',
+            '    w = csv.DictWriter(out, fieldnames=columns + ["prediction", "label"])',
+            '    w.writeheader()',
+            '    for line in f:',
+            '        if line.strip():',
+            '            c = json.loads(line)',
+            '            row = {k: c.get("features", {}).get(k, "") for k in columns}',
+            '            row["prediction"] = c.get("prediction", "")',
+            '            row["label"] = "" if c.get("label") is None else c["label"]',
+            '            w.writerow(row)',
+            'PY',
+          ].join('\n'),
+        },
+        {
+          name: 'mlops analyze-drift --act',
+          run: [
+            'set -euo pipefail',
+            'digest=$(node -p \'require("./src/config/release.json").digest\')',
+            'npx mlops analyze-drift --reference reference.csv --current current.csv --prediction prediction --target label \\',
+            '  --model-name "$MODEL" --digest "$digest" --json --out drift-report --act > drift-report.json',
             'cat drift-report/report.md >> "$GITHUB_STEP_SUMMARY" || true',
-            'urgency=$(node -e \'const r=require("./drift-report.json");const u=String(r.urgency);process.stdout.write(["P0","P1","P2","none"].includes(u)?u:"invalid")\')',
-            'if [ "$urgency" = invalid ]; then echo "::error::drift report has no valid urgency"; exit 1; fi',
-            '{ echo "urgency=${urgency}"; echo "model=${MODEL}"; } >> "$GITHUB_OUTPUT"',
           ].join('\n'),
         },
         {
-          name: 'Keep the report for the action jobs',
+          name: 'Keep the report',
+          if: 'always()',
           uses: uses('uploadArtifact'),
-          with: { 'name': 'drift-report', 'path': 'drift-report/', 'retention-days': 30, 'if-no-files-found': 'error' },
+          with: { 'name': 'drift-report', 'path': 'drift-report/', 'retention-days': 30, 'if-no-files-found': 'warn' },
         },
-      ],
-    });
-  }
-
-  private retrainJob() {
-    return job({
-      name: 'P0: dispatch retrain',
-      runsOn: HOSTED_RUNNER,
-      // contents: write is what the repository_dispatch endpoint requires; retrain itself only opens a PR.
-      permissions: { contents: JobPermission.WRITE },
-      timeoutMinutes: 5,
-      needs: [DriftAnalysisJobs.ANALYZE],
-      if: 'needs.analyze.outputs.urgency == \'P0\'',
-      env: {
-        GH_TOKEN: '${{ github.token }}',
-        MODEL: '${{ needs.analyze.outputs.model }}',
-        WINDOW: this.options.retrainWindow ?? '7d',
-      },
-      steps: [
-        {
-          name: 'repository_dispatch retrain',
-          run: [
-            'gh api --method POST "repos/${GITHUB_REPOSITORY}/dispatches" -f event_type=retrain \\',
-            '  -f "client_payload[model]=${MODEL}" -f "client_payload[window]=${WINDOW}"',
-            'echo "P0: retrain dispatched for ${MODEL} (window ${WINDOW}); it ends in a pull request for a human" >> "$GITHUB_STEP_SUMMARY"',
-          ].join('\n'),
-        },
-      ],
-    });
-  }
-
-  private postJob(urgency: string, sink: 'github' | 'slack', permissions: github.workflows.JobPermissions) {
-    const env: Record<string, string> =
-      sink === 'github'
-        ? { GITHUB_TOKEN: '${{ github.token }}' }
-        : { SLACK_BOT_TOKEN: '${{ secrets.SLACK_BOT_TOKEN }}', SLACK_WEBHOOK_URL: '${{ secrets.SLACK_WEBHOOK_URL }}' };
-    return job({
-      name: `${urgency}: post the report (${sink})`,
-      runsOn: HOSTED_RUNNER,
-      permissions,
-      timeoutMinutes: 10,
-      needs: [DriftAnalysisJobs.ANALYZE],
-      if: `needs.analyze.outputs.urgency == '${urgency}'`,
-      env,
-      steps: [
-        checkout(),
-        ...setupNode(),
-        { name: 'Report from the analysis job', uses: uses('downloadArtifact'), with: { name: 'drift-report', path: 'drift-report' } },
-        { name: `Post to ${sink}`, run: `npx mlops analyze-drift --from-report drift-report/report.json --sink ${sink}` },
       ],
     });
   }

@@ -203,16 +203,15 @@ describe('alert-analysis and drift-analysis', () => {
     expect(wf.jobs.analyze.steps.at(-1).run).toBe('npx mlops analyze-alert --alert "$GITHUB_EVENT_PATH" --sink github');
   });
 
-  test('drift-analysis: dispatch + schedule on the homelab, read-only analysis, one action job per urgency', () => {
+  test('drift-analysis: dispatch + schedule on the homelab; code decides urgency and acts (--act)', () => {
     const wf = doc('drift-analysis');
     expect(wf.on.repository_dispatch).toEqual({ types: ['drift'] });
     expect(wf.on.schedule).toHaveLength(1);
     expect(wf.jobs.analyze['runs-on']).toBe('homelab');
-    expect(wf.jobs.analyze.permissions).toEqual({ contents: 'read' });
-    expect(wf.jobs.retrain.if).toBe("needs.analyze.outputs.urgency == 'P0'");
-    expect(wf.jobs.retrain.steps[0].run).toContain('event_type=retrain');
-    expect(wf.jobs.issue.if).toBe("needs.analyze.outputs.urgency == 'P1'");
-    expect(wf.jobs.slack.if).toBe("needs.analyze.outputs.urgency == 'P2'");
+    expect(wf.jobs.analyze.permissions).toEqual({ contents: 'write', issues: 'write' });
+    const runs = wf.jobs.analyze.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
+    expect(runs).toContain('/v1/captures');
+    expect(runs).toMatch(/npx mlops analyze-drift --reference reference.csv --current current.csv .*\n.*--act/);
   });
 });
 
