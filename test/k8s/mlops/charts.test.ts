@@ -8,7 +8,12 @@ import { ObservabilityChart } from '../../../src/k8s/mlops/observability';
 
 /* Per-chart snapshots (Testing.synth) plus exact assertions on the fields that matter. */
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any };
+interface Obj {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [k: string]: any;
+}
 
 function synth(make: (app: App) => Chart): Obj[] {
   return Testing.synth(make(Testing.app())) as Obj[];
@@ -174,8 +179,14 @@ describe('every workload', () => {
     expect(spec.automountServiceAccountToken).toBe(false);
     for (const c of spec.containers) {
       expect(c.securityContext).toEqual({
-        runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, privileged: false, readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
       });
       expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
       expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);

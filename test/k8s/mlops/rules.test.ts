@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { AlertCheck, promtoolTestFile, PromtoolTestGroup, runTool, tempDir, writeYaml } from './promtool';
 import { alertCatalog, AlertName } from '../../../src/config/metrics';
 import { platformConfig } from '../../../src/config/platform';
 import { teams } from '../../../src/config/teams';
 import { prometheusRuleGroups, ruleProfiles } from '../../../src/k8s/mlops';
-import { AlertCheck, promtoolTestFile, PromtoolTestGroup, runTool, tempDir, writeYaml } from './promtool';
 
 /*
  * The rules, checked by the real promtool (Debian's `prometheus` package): syntax of both profiles,
@@ -56,19 +56,23 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
   InferenceLatencyHigh: [
     {
       // 96 % of requests in (0.25, 0.5]: p95 = 0.25 + 0.25·0.95/0.96 = 0.497 s, just under 0.5 s.
-      name: 'latency just under', interval: '5s',
+      name: 'latency just under',
+      interval: '5s',
       inputSeries: [bucket('0.25', '0x100'), bucket('0.5', '0+96x100'), bucket('1', '0+100x100'), bucket('+Inf', '0+100x100')],
       alertChecks: [quiet('InferenceLatencyHigh', '1m')],
       exprChecks: [{ expr: 'round(mlops:request_predict_seconds:p95, 0.001)', evalTime: '1m', expSamples: [{ labels: `{model_name="${MODEL}"}`, value: 0.497 }] }],
     },
     {
       // 94 % ≤ 0.5 s, 6 % in (0.5, 1]: p95 = 0.5 + 0.5·(1/6) = 0.583 s. True from 5 s; fires at 20 s.
-      name: 'latency just over', interval: '5s',
+      name: 'latency just over',
+      interval: '5s',
       inputSeries: [bucket('0.25', '0x100'), bucket('0.5', '0+94x100'), bucket('1', '0+100x100'), bucket('+Inf', '0+100x100')],
       alertChecks: [
         quiet('InferenceLatencyHigh', '10s'),
         {
-          alertname: 'InferenceLatencyHigh', evalTime: '1m', expAlerts: [firing('InferenceLatencyHigh', { model_name: MODEL, namespace: NS },
+          alertname: 'InferenceLatencyHigh',
+          evalTime: '1m',
+          expAlerts: [firing('InferenceLatencyHigh', { model_name: MODEL, namespace: NS },
             'p95 inference latency of credit-risk is above 0.5s', 'The p95 of request_predict_seconds over 30s is 0.583s (threshold 0.5s).')],
         },
       ],
@@ -76,24 +80,29 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
   ],
   InferenceErrorRateHigh: [
     {
-      name: 'errors just under (4.9 %)', interval: '5s',
+      name: 'errors just under (4.9 %)',
+      interval: '5s',
       inputSeries: [requests('200', '0+951x100'), requests('500', '0+49x100')],
       alertChecks: [quiet('InferenceErrorRateHigh', '1m')],
     },
     {
       // No 5xx series at all: the ratio is 0, not absent.
-      name: 'no 5xx series', interval: '5s',
+      name: 'no 5xx series',
+      interval: '5s',
       inputSeries: [requests('200', '0+100x100')],
       alertChecks: [quiet('InferenceErrorRateHigh', '1m')],
       exprChecks: [{ expr: 'mlops:inference_5xx:ratio_rate', evalTime: '1m', expSamples: [{ labels: `mlops:inference_5xx:ratio_rate{model_name="${MODEL}"}`, value: 0 }] }],
     },
     {
-      name: 'errors just over (5.1 %)', interval: '5s',
+      name: 'errors just over (5.1 %)',
+      interval: '5s',
       inputSeries: [requests('200', '0+949x100'), requests('500', '0+51x100')],
       alertChecks: [
         quiet('InferenceErrorRateHigh', '10s'),
         {
-          alertname: 'InferenceErrorRateHigh', evalTime: '1m', expAlerts: [firing('InferenceErrorRateHigh', { model_name: MODEL, namespace: NS },
+          alertname: 'InferenceErrorRateHigh',
+          evalTime: '1m',
+          expAlerts: [firing('InferenceErrorRateHigh', { model_name: MODEL, namespace: NS },
             'credit-risk answers too many requests with 5xx', 'The share of 5xx answers over 30s is 0.051 (threshold 0.05).')],
         },
       ],
@@ -102,7 +111,8 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
   ModelPodCrashLooping: [
     {
       // No restarts of the predictor; another model's predictor restarting is not ours.
-      name: 'no predictor restarts', interval: '5s',
+      name: 'no predictor restarts',
+      interval: '5s',
       inputSeries: [
         { series: `kube_pod_container_status_restarts_total{namespace="${NS}", pod="${POD}", container="kserve-container"}`, values: '3x100' },
         { series: `kube_pod_container_status_restarts_total{namespace="${NS}", pod="other-model-predictor-1-2", container="kserve-container"}`, values: '0+1x100' },
@@ -110,12 +120,15 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
       alertChecks: [quiet('ModelPodCrashLooping', '1m')],
     },
     {
-      name: 'predictor restarting', interval: '5s',
+      name: 'predictor restarting',
+      interval: '5s',
       inputSeries: [{ series: `kube_pod_container_status_restarts_total{namespace="${NS}", pod="${POD}", container="kserve-container"}`, values: '0+1x100' }],
       alertChecks: [
         quiet('ModelPodCrashLooping', '10s'),
         {
-          alertname: 'ModelPodCrashLooping', evalTime: '1m', expAlerts: [firing('ModelPodCrashLooping',
+          alertname: 'ModelPodCrashLooping',
+          evalTime: '1m',
+          expAlerts: [firing('ModelPodCrashLooping',
             { namespace: NS, pod: POD, container: 'kserve-container', model_name: MODEL },
             `Predictor pod ${POD} is restarting`, `Container kserve-container of ${NS}/${POD} restarted 6 times in 30s.`)],
         },
@@ -125,7 +138,8 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
   ModelAccuracyLow: [
     {
       // Accuracy 0.851 with 204 labels: above the threshold.
-      name: 'accuracy just above threshold', interval: '5s',
+      name: 'accuracy just above threshold',
+      interval: '5s',
       inputSeries: [
         { series: `mlops_model_accuracy{model_name="${MODEL}"}`, values: '0.851x100' },
         { series: `mlops_feedback_labelled_total{model_name="${MODEL}"}`, values: '0+34x100' },
@@ -134,7 +148,8 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
     },
     {
       // Accuracy far too low but only 198 labelled predictions in the window: not enough evidence.
-      name: 'accuracy low with too few labels', interval: '5s',
+      name: 'accuracy low with too few labels',
+      interval: '5s',
       inputSeries: [
         { series: `mlops_model_accuracy{model_name="${MODEL}"}`, values: '0.5x100' },
         { series: `mlops_feedback_labelled_total{model_name="${MODEL}"}`, values: '0+33x100' },
@@ -143,7 +158,8 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
     },
     {
       // 0.849 with 204 labels in 30 s (≥ 200 from t = 30 s): pending at 40 s, firing at 1 m.
-      name: 'accuracy just below threshold', interval: '5s',
+      name: 'accuracy just below threshold',
+      interval: '5s',
       inputSeries: [
         { series: `mlops_model_accuracy{model_name="${MODEL}"}`, values: '0.849x100' },
         { series: `mlops_feedback_labelled_total{model_name="${MODEL}"}`, values: '0+34x100' },
@@ -151,7 +167,9 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
       alertChecks: [
         quiet('ModelAccuracyLow', '40s'),
         {
-          alertname: 'ModelAccuracyLow', evalTime: '1m', expAlerts: [firing('ModelAccuracyLow', { model_name: MODEL, namespace: NS },
+          alertname: 'ModelAccuracyLow',
+          evalTime: '1m',
+          expAlerts: [firing('ModelAccuracyLow', { model_name: MODEL, namespace: NS },
             'Accuracy of credit-risk is below 0.85',
             'Accuracy on labelled feedback is 0.849 (threshold 0.85, with at least 200 labelled predictions in 30s).')],
         },
@@ -161,18 +179,22 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
   PredictionDistributionShift: [
     {
       // Class shares go 0.70/0.30 → 0.51/0.49 at 155 s: a move of 0.19.
-      name: 'shift just under', interval: '5s',
+      name: 'shift just under',
+      interval: '5s',
       inputSeries: [predictions('0', '0+70x30 2151+51x60'), predictions('1', '0+30x30 949+49x60')],
       alertChecks: [quiet('PredictionDistributionShift', '210s'), quiet('PredictionDistributionShift', '250s')],
     },
     {
       // 0.70/0.30 → 0.49/0.51: a move of 0.21 for both classes, true once the whole window is new (180 s).
-      name: 'shift just over', interval: '5s',
+      name: 'shift just over',
+      interval: '5s',
       inputSeries: [predictions('0', '0+70x30 2149+49x60'), predictions('1', '0+30x30 951+51x60')],
       alertChecks: [
         quiet('PredictionDistributionShift', '185s'),
         {
-          alertname: 'PredictionDistributionShift', evalTime: '210s', expAlerts: ['0', '1'].map((cls) => firing('PredictionDistributionShift',
+          alertname: 'PredictionDistributionShift',
+          evalTime: '210s',
+          expAlerts: ['0', '1'].map((cls) => firing('PredictionDistributionShift',
             { model_name: MODEL, class: cls, namespace: NS },
             `Share of class ${cls} predicted by credit-risk moved`, `The share of class ${cls} moved by 0.210 against 2m ago (threshold 0.2).`)),
         },
@@ -182,7 +204,8 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
   ConfidenceVarianceRising: [
     {
       // Variance 0.01 (mean 0.8, E[x²] 0.65), then 0.019 from 155 s: under 2× the baseline.
-      name: 'variance just under', interval: '5s',
+      name: 'variance just under',
+      interval: '5s',
       inputSeries: [
         predictions('1', '0+10x100'),
         { series: `mlops_prediction_confidence_sum{model_name="${MODEL}"}`, values: '0+8x100' },
@@ -192,7 +215,8 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
     },
     {
       // Variance 0.01, then 0.021 from 155 s: over 2× its average 2 m earlier.
-      name: 'variance just over', interval: '5s',
+      name: 'variance just over',
+      interval: '5s',
       inputSeries: [
         predictions('1', '0+10x100'),
         { series: `mlops_prediction_confidence_sum{model_name="${MODEL}"}`, values: '0+8x100' },
@@ -201,7 +225,9 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
       alertChecks: [
         quiet('ConfidenceVarianceRising', '185s'),
         {
-          alertname: 'ConfidenceVarianceRising', evalTime: '210s', expAlerts: [firing('ConfidenceVarianceRising', { model_name: MODEL, namespace: NS },
+          alertname: 'ConfidenceVarianceRising',
+          evalTime: '210s',
+          expAlerts: [firing('ConfidenceVarianceRising', { model_name: MODEL, namespace: NS },
             'Prediction confidence of credit-risk is getting unstable', 'The variance of the top-class probability is 0.021, above 2x its average 2m ago.')],
         },
       ],
@@ -209,17 +235,21 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
   ],
   GatewayDispatchFailing: [
     {
-      name: 'no new dispatch failures', interval: '5s',
+      name: 'no new dispatch failures',
+      interval: '5s',
       inputSeries: [{ series: 'mlops_gateway_dispatch_failed_total{event_type="alert"}', values: '4x100' }],
       alertChecks: [quiet('GatewayDispatchFailing', '1m')],
     },
     {
-      name: 'dispatch failing', interval: '5s',
+      name: 'dispatch failing',
+      interval: '5s',
       inputSeries: [{ series: 'mlops_gateway_dispatch_failed_total{event_type="alert"}', values: '0+1x100' }],
       alertChecks: [
         quiet('GatewayDispatchFailing', '10s'),
         {
-          alertname: 'GatewayDispatchFailing', evalTime: '1m', expAlerts: [firing('GatewayDispatchFailing', { event_type: 'alert', namespace: NS },
+          alertname: 'GatewayDispatchFailing',
+          evalTime: '1m',
+          expAlerts: [firing('GatewayDispatchFailing', { event_type: 'alert', namespace: NS },
             'The gateway fails to dispatch alert events to GitHub', '6 dispatch attempts of type alert failed in 30s; alerts are queued in the outbox, not lost.')],
         },
       ],
@@ -227,17 +257,21 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
   ],
   GatewayOutboxBacklog: [
     {
-      name: 'outbox at the threshold', interval: '5s',
+      name: 'outbox at the threshold',
+      interval: '5s',
       inputSeries: [{ series: 'mlops_gateway_outbox_depth', values: '50x100' }],
       alertChecks: [quiet('GatewayOutboxBacklog', '1m')],
     },
     {
-      name: 'outbox just over', interval: '5s',
+      name: 'outbox just over',
+      interval: '5s',
       inputSeries: [{ series: 'mlops_gateway_outbox_depth', values: '51x100' }],
       alertChecks: [
         quiet('GatewayOutboxBacklog', '10s'),
         {
-          alertname: 'GatewayOutboxBacklog', evalTime: '30s', expAlerts: [firing('GatewayOutboxBacklog', { namespace: NS },
+          alertname: 'GatewayOutboxBacklog',
+          evalTime: '30s',
+          expAlerts: [firing('GatewayOutboxBacklog', { namespace: NS },
             'The gateway outbox is backing up', '51 accepted entries are waiting to be dispatched (threshold 50).')],
         },
       ],
@@ -246,7 +280,8 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
   PayloadCaptureStalled: [
     {
       // Captures stop at 100 s, but no requests flow either: nothing to capture.
-      name: 'stale captures without traffic', interval: '5s',
+      name: 'stale captures without traffic',
+      interval: '5s',
       inputSeries: [
         { series: `mlops_capture_last_timestamp_seconds{model_name="${MODEL}"}`, values: '0+5x20 100x400' },
         requests('200', '500x400'),
@@ -255,7 +290,8 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
     },
     {
       // Captures stop at 100 s while requests flow: 900 s old at 1000 s (not above), true from 1005 s, fires at 1020 s.
-      name: 'captures stalled while serving', interval: '5s',
+      name: 'captures stalled while serving',
+      interval: '5s',
       inputSeries: [
         { series: `mlops_capture_last_timestamp_seconds{model_name="${MODEL}"}`, values: '0+5x20 100x400' },
         requests('200', '0+10x400'),
@@ -264,7 +300,9 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
         quiet('PayloadCaptureStalled', '1000s'),
         quiet('PayloadCaptureStalled', '1010s'),
         {
-          alertname: 'PayloadCaptureStalled', evalTime: '1030s', expAlerts: [firing('PayloadCaptureStalled', { model_name: MODEL, namespace: NS },
+          alertname: 'PayloadCaptureStalled',
+          evalTime: '1030s',
+          expAlerts: [firing('PayloadCaptureStalled', { model_name: MODEL, namespace: NS },
             'No payload captures for credit-risk while it serves requests',
             'The newest stored capture is 930s old (threshold 900s) although the predictor serves requests; drift analysis is going blind.')],
         },
@@ -284,7 +322,9 @@ function driftStaleGroups(): PromtoolTestGroup[] {
     quiet('DriftInputsStale', '1660m'),
     quiet('DriftInputsStale', '1661m'),
     {
-      alertname: 'DriftInputsStale', evalTime: '1662m', expAlerts: [firing('DriftInputsStale', { model_name: MODEL, namespace: NS },
+      alertname: 'DriftInputsStale',
+      evalTime: '1662m',
+      expAlerts: [firing('DriftInputsStale', { model_name: MODEL, namespace: NS },
         'Drift inputs of credit-risk are stale', 'The newest capture or the last completed drift analysis is 93720s old (threshold 93600s).')],
     },
   ];
@@ -332,11 +372,15 @@ describe('Prometheus rules (promtool)', () => {
   test('default profile: InferenceLatencyHigh waits its 5m `for` over a 5m rate window', () => {
     const over = [bucket('0.25', '0x100'), bucket('0.5', '0+94x100'), bucket('1', '0+100x100'), bucket('+Inf', '0+100x100')];
     const r = promtoolTest('default-latency', defaultRules, '30s', [{
-      name: 'latency over on the default profile', interval: '30s', inputSeries: over,
+      name: 'latency over on the default profile',
+      interval: '30s',
+      inputSeries: over,
       alertChecks: [
         quiet('InferenceLatencyHigh', '4m'),
         {
-          alertname: 'InferenceLatencyHigh', evalTime: '6m', expAlerts: [firing('InferenceLatencyHigh', { model_name: MODEL, namespace: NS },
+          alertname: 'InferenceLatencyHigh',
+          evalTime: '6m',
+          expAlerts: [firing('InferenceLatencyHigh', { model_name: MODEL, namespace: NS },
             'p95 inference latency of credit-risk is above 0.5s', 'The p95 of request_predict_seconds over 5m is 0.583s (threshold 0.5s).')],
         },
       ],
