@@ -101,6 +101,16 @@ export function resourcesJson(sizes: ResourceSizes) {
 }
 
 /**
+ * Requests and limits for raw `k8s.Kube*` objects (their quantities are `k8s.Quantity`, not
+ * strings: a plain string is dropped to `null` by the generated serializer).
+ */
+export function resourcesK8s(sizes: ResourceSizes): kplus.k8s.ResourceRequirements {
+  const r = resourcesJson(sizes);
+  const q = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, kplus.k8s.Quantity.fromString(v)]));
+  return { requests: q(r.requests), limits: q(r.limits) };
+}
+
+/**
  * A dedicated ServiceAccount that does not mount an API token (workloads that need the API set
  * `automountToken: true` and get a least-privilege Role).
  */

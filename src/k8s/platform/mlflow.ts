@@ -5,7 +5,7 @@ import { PlatformConfig } from '../../config/platform';
 import { imageRef, images } from '../../config/versions';
 import { PlatformApplication } from '../bootstrap/application';
 import {
-  AllowPolicy, namespaceSelector, NamespaceNetworkBaseline, NON_ROOT_UID, PlatformChart, resourcesJson,
+  AllowPolicy, namespaceSelector, NamespaceNetworkBaseline, NON_ROOT_UID, PlatformChart, resourcesK8s,
   restrictedContainerSecurityJson, restrictedPodSecurityJson, tcp,
 } from '../lib';
 import { MLFLOW_DB } from './cloudnative-pg';
@@ -70,7 +70,7 @@ export class MlflowChart extends PlatformChart {
               ports: [{ name: 'http', containerPort: MLFLOW_PORT }],
               readinessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(MLFLOW_PORT) }, periodSeconds: 10 },
               livenessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(MLFLOW_PORT) }, periodSeconds: 20, failureThreshold: 6 },
-              resources: resourcesJson({ cpu: '100m', memory: '768Mi', cpuLimit: '1' }),
+              resources: resourcesK8s({ cpu: '100m', memory: '768Mi', cpuLimit: '1' }),
               securityContext: restrictedContainerSecurityJson(NON_ROOT_UID),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],

@@ -4,7 +4,7 @@ import { credentials } from '../../config/credentials';
 import { PlatformConfig } from '../../config/platform';
 import { imageRef, images } from '../../config/versions';
 import { PlatformApplication } from '../bootstrap/application';
-import { NON_ROOT_UID, PlatformChart, resourcesJson, restrictedContainerSecurityJson, restrictedPodSecurityJson } from '../lib';
+import { NON_ROOT_UID, PlatformChart, resourcesK8s, restrictedContainerSecurityJson, restrictedPodSecurityJson } from '../lib';
 
 export const OBJECT_STORE = 'seaweedfs';
 export const S3_PORT = 8333;
@@ -70,7 +70,7 @@ export class ObjectStoreChart extends PlatformChart {
               ports: [{ name: 's3', containerPort: S3_PORT }, { name: 'master', containerPort: MASTER_PORT }],
               readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(S3_PORT) }, periodSeconds: 10 },
               livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(MASTER_PORT) }, periodSeconds: 20, failureThreshold: 6 },
-              resources: resourcesJson({ cpu: '100m', memory: '512Mi', cpuLimit: '1' }),
+              resources: resourcesK8s({ cpu: '100m', memory: '512Mi', cpuLimit: '1' }),
               securityContext: restrictedContainerSecurityJson(NON_ROOT_UID),
               volumeMounts: [
                 { name: 'data', mountPath: DATA },
@@ -115,7 +115,7 @@ export class ObjectStoreChart extends PlatformChart {
               name: 'create-buckets',
               image: imageRef(images.seaweedfs),
               command: ['/bin/sh', '-ec', script],
-              resources: resourcesJson({ cpu: '50m', memory: '64Mi', cpuLimit: '200m' }),
+              resources: resourcesK8s({ cpu: '50m', memory: '64Mi', cpuLimit: '200m' }),
               securityContext: restrictedContainerSecurityJson(NON_ROOT_UID),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
