@@ -17,7 +17,7 @@ export interface DriftAnalysisWorkflowOptions {
   readonly model?: string;
   /** Directory of the model source (its seeded generator reproduces the training data, the reference). @default "model" */
   readonly modelDir?: string;
-  /** Rows and seed of the original training data (as the model pipeline trains it). @default 20000 rows, seed 42 */
+  /** Rows and seed of the original training data (as the model pipeline trains it). @default 10000 rows, seed 42 */
   readonly referenceRows?: number;
   readonly referenceSeed?: number;
   /** Hours of captures analysed as the current window. @default 24 */
@@ -90,7 +90,7 @@ export class DriftAnalysisWorkflow extends Component {
           name: 'Reference (training data) and current window as CSV',
           run: [
             'set -euo pipefail',
-            `python -m credit_risk.dataset --rows ${this.options.referenceRows ?? 20000} --seed ${this.options.referenceSeed ?? 42} --out reference.csv`,
+            `python -m credit_risk.dataset --rows ${this.options.referenceRows ?? 10000} --seed ${this.options.referenceSeed ?? 42} --out reference.csv`,
             // Each capture line: the features the model saw, its prediction, and the feedback label when known.
             "python - <<'PY'",
             'import csv, json',

@@ -18,7 +18,7 @@ export interface RetrainWorkflowOptions {
   readonly modelDir?: string;
   /** Image repository on GHCR, without tag. @default "ghcr.io/${{ github.repository }}/credit-risk-model" */
   readonly imageName?: string;
-  /** Rows of the original (seeded, synthetic) training data. @default 20000 */
+  /** Rows of the original (seeded, synthetic) training data. @default 10000 */
   readonly originalRows?: number;
   /** Seed of the original training data. @default 42 */
   readonly originalSeed?: number;
@@ -144,7 +144,7 @@ export class RetrainWorkflow extends Component {
           name: 'Training set: original data + captures',
           run: [
             'set -euo pipefail',
-            `python -m credit_risk.dataset --rows ${this.options.originalRows ?? 20000} --seed ${this.options.originalSeed ?? 42} --out original.csv`,
+            `python -m credit_risk.dataset --rows ${this.options.originalRows ?? 10000} --seed ${this.options.originalSeed ?? 42} --out original.csv`,
             // Each capture line carries the features the model saw and the ground-truth label from /feedback.
             "python - <<'PY'",
             'import csv, json',
