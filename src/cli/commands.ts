@@ -3,6 +3,7 @@ import { registerBumpImage } from './bump-image';
 import { registerGateway } from './gateway';
 import { registerAnalyzeAlert } from './analyze-alert';
 import { registerAnalyzeDrift } from './analyze-drift';
+import { registerTriage } from './triage';
 
 /** Registers one subcommand on the program. One file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;
@@ -13,4 +14,5 @@ export const commands: RegisterCommand[] = [
   registerBumpImage,
   registerGateway,
   registerAnalyzeAlert,
+  registerTriage,
 ];

@@ -84,7 +84,8 @@ export function offlineExplanation(c: Classification): Explanation {
 /** Triage's dedupe key: workflow + job + failure type + first normalised error. */
 export function triageDedupeKey(workflow: string, job: string, c: Classification): string {
   const first = c.findings[0];
-  const firstError = first ? `${first.rule ?? ''} ${first.id ?? ''} ${templateOf(first.message)}` : templateOf(c.evidence.at(-1) ?? '');
+  // Numbers, hashes and timings are normalised away, so a repeat of the same failure maps to the same key.
+  const firstError = templateOf(first ? `${first.rule ?? ''} ${first.id ?? ''} ${first.message}` : (c.evidence.at(-1) ?? ''));
   return [workflow, job, c.failureType, firstError.trim().slice(0, 200)].join('|');
 }
 
