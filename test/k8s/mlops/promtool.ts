@@ -5,10 +5,10 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 
 /** Runs a Prometheus/Alertmanager CLI (Debian's `promtool`/`amtool` on PATH); returns exit code and output. */
-export function runTool(tool: string, args: string[], cwd?: string): { code: number; output: string } {
+export function runTool(tool: string, args: string[], cwd?: string): { code: number; output: string; stdout: string } {
   const r = spawnSync(tool, args, { cwd, encoding: 'utf8', timeout: 60_000 });
   if (r.error) throw new Error(`${tool} could not run (${r.error.message}); install Debian's prometheus / prometheus-alertmanager`);
-  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}`, stdout: r.stdout };
 }
 
 /** A fresh temp dir for one test file's generated YAML. */
