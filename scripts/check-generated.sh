@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx projen >/dev/null
+# CRD bindings from the local CRD files (cdk8s.yaml lists them; ../shared/reference/crds beside the clone).
+npx projen import >/dev/null
 npx projen synth
 paths=(dist imports .github .projen package.json tsconfig.json .gitattributes .npmrc .gitignore)
 changes=$(git status --porcelain -- "${paths[@]}" 2>/dev/null || true)
