@@ -35,7 +35,8 @@ def test_small_training_passes_the_default_gate_with_margin(tmp_path):
     assert set(r.metrics) == {"accuracy", "precision", "recall", "f1", "roc_auc"}
     assert all(0.0 <= v <= 1.0 for v in r.metrics.values())
     meta = json.loads((tmp_path / "model-metadata.json").read_text())
-    assert meta["mlflowModel"] == "credit-risk" and meta["runId"] == "none" and meta["features"] == list(FEATURE_NAMES)
+    assert meta["mlflowModel"] == "credit-risk" and meta["runId"] == "none"
+    assert meta["features"] == list(FEATURE_NAMES)
     assert (tmp_path / "model.joblib").is_file()
     imp = json.loads((tmp_path / "feature_importances.json").read_text())
     assert set(imp) == set(FEATURE_NAMES)

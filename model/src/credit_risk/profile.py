@@ -38,7 +38,8 @@ def reference_profile(df: pd.DataFrame) -> Dict[str, Any]:
         col = df[f.name]
         nulls = int(col.isna().sum())
         count = int(len(col) - nulls)
-        base = {"kind": f.kind, "count": count, "nulls": nulls, "nullShare": _num(nulls / len(col)) if len(col) else 0.0}
+        share = _num(nulls / len(col)) if len(col) else 0.0
+        base = {"kind": f.kind, "count": count, "nulls": nulls, "nullShare": share}
         if f.kind == "numeric":
             v = pd.to_numeric(col, errors="coerce").astype(float).dropna().to_numpy()
             lo, hi = f.valid_range  # type: ignore[misc]
