@@ -25,7 +25,8 @@ def test_gate_rules():
     assert gate(0.902, 0.85, production_accuracy=0.90, min_improvement=0.005) == (
         "model-validation failed: accuracy 0.9020 below production 0.9000 + min-improvement 0.0050 = 0.9050")
     # Threshold is checked first.
-    assert gate(0.80, 0.85, production_accuracy=0.70).startswith("model-validation failed: accuracy 0.8000 below threshold")
+    failed = gate(0.80, 0.85, production_accuracy=0.70)
+    assert failed == "model-validation failed: accuracy 0.8000 below threshold 0.8500"
 
 
 def test_small_training_passes_the_default_gate_with_margin(tmp_path):
