@@ -73,7 +73,7 @@ export function sanitizeText(text: string, opts: HygieneOptions = {}): string {
     return hostAllowed(host, allowedHosts) ? url : defang(url);
   });
   // @-mentions: only configured team handles stay; others get a zero-width joiner after "@".
-  out = out.replace(/(^|[^\w`/.@])@([A-Za-z0-9][A-Za-z0-9_-]*(?:\/[A-Za-z0-9_.-]+)?)/g, (all, pre: string, handle: string) => {
+  out = out.replace(/(^|[^\w`/.@])@([A-Za-z0-9][A-Za-z0-9_-]*(?:\/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)?)/g, (all, pre: string, handle: string) => {
     return allowedMentions.has(`@${handle}`.toLowerCase()) ? all : `${pre}@\u200d${handle}`;
   });
   if (out.length > max) out = `${out.slice(0, Math.max(0, max - 14))}… (truncated)`;

@@ -69,7 +69,15 @@ async function runTriage(raw: Record<string, unknown>): Promise<number> {
     }
     redactor = new Redactor();
     // Re-apply hygiene and redaction: report.json came from a job that read untrusted logs.
-    const clean = redactor.redactDeep(sanitizeReport(parsed.data as unknown as TriageReport, { authoritative: { failureType: parsed.data.failureType, team: parsed.data.team as TriageReport['team'] } }));
+    // The run link is kept only when it points at this repository on the GitHub server.
+    const server = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '');
+    const runUrl = parsed.data.runUrl && parsed.data.repository && parsed.data.runUrl.startsWith(`${server}/${parsed.data.repository}/actions/runs/`) ? parsed.data.runUrl : undefined;
+    const { runUrl: _dropped, ...rest } = parsed.data;
+    const clean = redactor.redactDeep(
+      sanitizeReport(rest as unknown as TriageReport, {
+        authoritative: { failureType: parsed.data.failureType, team: parsed.data.team as TriageReport['team'], ...(runUrl ? { runUrl } : {}) },
+      }),
+    );
     report = clean;
     markdown = renderMarkdown(clean, parsed.data.provider);
   } else {

@@ -121,7 +121,9 @@ export async function triage(logs: JobLog[], ctx: TriageContext, opts: TriageOpt
   };
   // Hygiene on every text field, then the code's facts on top (its classification always wins),
   // then redaction of the whole report (stdout and report.json included).
-  const clean = sanitizeReport(draft, { authoritative: { failureType: c.failureType, team, dedupeKey } });
+  const clean = sanitizeReport(draft, {
+    authoritative: { failureType: c.failureType, team, dedupeKey, ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}) },
+  });
   const report = redactor.redactDeep(clean);
   report.dedupeKey = dedupeKey.length > 500 ? dedupeKey.slice(0, 500) : redactor.redact(dedupeKey);
   const env = envelope('triage', report, {
