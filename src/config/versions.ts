@@ -75,6 +75,17 @@ export function imageRef(image: PinnedImage): string {
   return `${image.repository}:${image.tag}@${image.digest}`;
 }
 
+/**
+ * Base of the model's predictor image (model/Dockerfile's `PYTHON_IMAGE` must name this tag and digest;
+ * model/tests/test_image.py checks). A published digest of the tag, taken from a public pin because this
+ * machine has no registry access; refresh with `docker buildx imagetools inspect python:3.11-slim-bookworm`.
+ */
+export const modelBaseImage = {
+  repository: 'docker.io/library/python',
+  tag: '3.11-slim-bookworm',
+  digest: 'sha256:2e32f7d302adc1c37428355c1e646897c0c53f4fd60b6a551245fb90ee129f91',
+} as const satisfies PinnedImage;
+
 // --- GitHub Actions (pinned by full commit SHA; the comment is the release tag) ----------------
 
 /** A GitHub Action pinned by full commit SHA; `version` is the release tag that commit carries. */
