@@ -76,7 +76,7 @@ export function sanitizeText(text: string, opts: HygieneOptions = {}): string {
   out = out.replace(/(^|[^\w`/.@])@([A-Za-z0-9][A-Za-z0-9_-]*(?:\/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)?)/g, (all, pre: string, handle: string) => {
     return allowedMentions.has(`@${handle}`.toLowerCase()) ? all : `${pre}@\u200d${handle}`;
   });
-  if (out.length > max) out = `${out.slice(0, Math.max(0, max - 14))}… (truncated)`;
+  if (out.length > max) out = `${out.slice(0, Math.max(0, max - 13))}… (truncated)`;
   return out;
 }
 

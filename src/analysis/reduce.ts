@@ -99,7 +99,7 @@ export function reduceLog(raw: string, opts: ReduceOptions = {}): ReducedLog {
   // Order candidates: priority, then later lines first (the end of a failing step matters most).
   const order = [...Array(n).keys()].filter((i) => prio[i] < 9).sort((a, b) => prio[a] - prio[b] || b - a);
   const keep = new Array<boolean>(n).fill(false);
-  const reserve = 400; // tokens kept back for omission notes
+  const reserve = Math.min(400, Math.floor(maxTokens / 10)); // tokens kept back for omission notes
   let used = 0;
   const droppedLong: number[] = [];
   // Repeated identical lines inside kept regions are collapsed later; count them once here.
