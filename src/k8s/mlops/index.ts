@@ -72,3 +72,13 @@ export type { AlertmanagerConfig } from './alertmanager';
 export type { PromRule, PromRuleGroup, RuleDurations, RuleProfile, AlertThresholds } from './rules';
 export { ruleProfiles, defaultAlertThresholds } from './rules';
 export { mlopsSettings } from './settings';
+
+/**
+ * The read-only ServiceAccount of the alert analysis: the `homelab` runner scale set's pods run as
+ * it (`template.spec.serviceAccountName`), so `analyze-alert` jobs can read pods, logs and events
+ * of the model's namespace and get ArgoCD Applications, and nothing else.
+ */
+export function alertReaderServiceAccount(config: PlatformConfig): { name: string; namespace: string } {
+  const s = mlopsSettings(config);
+  return { name: s.alertReaderName, namespace: s.runnersNamespace };
+}

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { loadPlatformConfig, platformConfig } from '../../../src/config/platform';
 import release from '../../../src/config/release.json';
-import { addMlopsCharts, mlopsChartNames } from '../../../src/k8s/mlops';
+import { addMlopsCharts, alertReaderServiceAccount, mlopsChartNames } from '../../../src/k8s/mlops';
 import { GatewayChart, gatewayImage } from '../../../src/k8s/mlops/gateway';
 import { ModelServingChart, predictorImage } from '../../../src/k8s/mlops/model-serving';
 import { ObservabilityChart } from '../../../src/k8s/mlops/observability';
@@ -93,6 +93,7 @@ describe('model-serving', () => {
     }
     const sa = one(modelServing, 'ServiceAccount', 'alert-analysis-reader');
     expect(sa.metadata.namespace).toBe('arc-runners');
+    expect(alertReaderServiceAccount(platformConfig)).toEqual({ name: 'alert-analysis-reader', namespace: 'arc-runners' });
     // Nothing cluster-wide, nothing that writes.
     expect(modelServing.filter((o) => o.kind.startsWith('Cluster'))).toEqual([]);
     const verbs = modelServing.filter((o) => o.kind === 'Role').flatMap((r) => r.rules.flatMap((x: any) => x.verbs));
