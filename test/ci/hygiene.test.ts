@@ -54,27 +54,38 @@ describe('committed workflows', () => {
   });
 
   test.each(files)('%s: every uses: is pinned to a 40-hex SHA from versions.ts with its # version comment', (f) => {
-    const known = new Map<string, { action: string; version: string }>(Object.values(githubActions).map((a) => [a.sha, a]));
-    const lines = text(f).split('\n').filter((l) => /^\s*(-\s+)?uses:/.test(l));
-    expect(lines.length).toBeGreaterThanOrEqual(0);
-    for (const line of lines) {
-      const m = /uses:\s+([^@\s]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
-      expect({ line, pinned: m !== null }).toEqual({ line, pinned: true });
-      const pin = known.get(m![2]);
-      expect({ line, action: pin?.action, version: pin?.version }).toEqual({ line, action: m![1], version: m![3] });
-    }
+    expect(pinProblems(text(f))).toEqual([]);
   });
 
   test.each(files)('%s: every job declares permissions and timeout-minutes; the workflow defaults to contents: read', (f) => {
     const wf = parse(text(f));
     expect(wf.permissions).toEqual({ contents: 'read' });
-    for (const [id, job] of Object.entries<Record<string, unknown>>(wf.jobs)) {
-      expect({ id, permissions: typeof job.permissions }).toEqual({ id, permissions: 'object' });
-      expect({ id, timeout: typeof job['timeout-minutes'] }).toEqual({ id, timeout: 'number' });
-      for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
-        expect({ id, scope, level: ['read', 'write', 'none'].includes(level) }).toEqual({ id, scope, level: true });
-      }
-    }
+    expect(jobProblems(wf)).toEqual([]);
+  });
+
+  test('the checkers catch what they are for', () => {
+    const bad = [
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      `      - uses: actions/checkout@${githubActions.checkout.sha}`,
+      `      - uses: actions/setup-node@${githubActions.checkout.sha} # ${githubActions.checkout.version}`,
+      `      - uses: actions/checkout@${githubActions.checkout.sha} # ${githubActions.checkout.version}`,
+      '  b:',
+      '    runs-on: ubuntu-latest',
+      '    permissions:',
+      '      contents: admin',
+      '    timeout-minutes: 5',
+      '    steps: []',
+    ].join('\n');
+    expect(pinProblems(bad)).toEqual([
+      'not pinned to a SHA with a version comment: "      - uses: actions/checkout@v4"',
+      `not pinned to a SHA with a version comment: "      - uses: actions/checkout@${githubActions.checkout.sha}"`,
+      `SHA ${githubActions.checkout.sha} is pinned in versions.ts as actions/checkout ${githubActions.checkout.version}, not actions/setup-node ${githubActions.checkout.version}`,
+    ]);
+    expect(jobProblems(parse(bad))).toEqual(['job a has no permissions', 'job a has no timeout-minutes', 'job b: permission contents: admin']);
   });
 
   test.each(files)('%s: has a concurrency group (workflow or per job)', (f) => {
@@ -103,3 +114,35 @@ describe('committed workflows', () => {
     }
   });
 });
+
+/** Lines whose `uses:` is not `owner/repo@<sha from versions.ts> # <its version>`. */
+function pinProblems(workflowText: string): string[] {
+  const known = new Map<string, { action: string; version: string }>(Object.values(githubActions).map((a) => [a.sha, a]));
+  const problems: string[] = [];
+  for (const line of workflowText.split('\n').filter((l) => /^\s*(-\s+)?uses:/.test(l))) {
+    const m = /uses:\s+([^@\s]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
+    if (!m) {
+      problems.push(`not pinned to a SHA with a version comment: "${line}"`);
+      continue;
+    }
+    const pin = known.get(m[2]);
+    if (!pin || pin.action !== m[1] || pin.version !== m[3]) {
+      problems.push(pin ? `SHA ${m[2]} is pinned in versions.ts as ${pin.action} ${pin.version}, not ${m[1]} ${m[3]}` : `SHA ${m[2]} of ${m[1]} is not in versions.ts`);
+    }
+  }
+  return problems;
+}
+
+/** Jobs without permissions or timeout-minutes, or with a permission level GitHub does not know. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function jobProblems(wf: any): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of Object.entries<Record<string, unknown>>(wf.jobs)) {
+    if (typeof job.permissions !== 'object' || job.permissions === null) problems.push(`job ${id} has no permissions`);
+    if (typeof job['timeout-minutes'] !== 'number') problems.push(`job ${id} has no timeout-minutes`);
+    for (const [scope, level] of Object.entries((job.permissions ?? {}) as Record<string, string>)) {
+      if (!['read', 'write', 'none'].includes(level)) problems.push(`job ${id}: permission ${scope}: ${level}`);
+    }
+  }
+  return problems;
+}
