@@ -47,7 +47,8 @@ export class AlertAnalysisWorkflow extends Component {
           GEMINI_API_KEY: '${{ secrets.GEMINI_API_KEY }}',
         },
         steps: [
-          checkout(),
+          // Full history: the analysis dates the most recent rollout from the git history of release.json.
+          checkout({ fullHistory: true }),
           ...setupNode(),
           { name: 'mlops analyze-alert', run: 'npx mlops analyze-alert --alert "$GITHUB_EVENT_PATH" --sink github' },
         ],

@@ -201,6 +201,7 @@ describe('alert-analysis and drift-analysis', () => {
     expect(wf.on).toEqual({ repository_dispatch: { types: ['alert'] } });
     expect(wf.jobs.analyze['runs-on']).toBe('homelab');
     expect(wf.jobs.analyze.steps.at(-1).run).toBe('npx mlops analyze-alert --alert "$GITHUB_EVENT_PATH" --sink github');
+    expect(wf.jobs.analyze.steps[0].with['fetch-depth']).toBe(0); // rollouts come from release.json's git history
   });
 
   test('drift-analysis: dispatch + schedule on the homelab; code decides urgency and acts (--act)', () => {
