@@ -5,6 +5,7 @@ import type { GatewayMetrics } from './metrics';
 import type { Logger } from './logger';
 import { alertmanagerRoutes } from './alertmanager';
 import { probeRoutes } from './probes';
+import { captureRoutes } from './capture';
 
 /**
  * The gateway's route-registration seam. Every endpoint is one `Route` entry; a module that adds
@@ -100,4 +101,5 @@ export interface RouteModule {
 export const routeModules: RouteModule[] = [
   probeRoutes,
   alertmanagerRoutes,
+  captureRoutes,
 ];

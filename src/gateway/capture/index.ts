@@ -1,0 +1,212 @@
+import { Counter, Gauge } from 'prom-client';
+import { z } from 'zod';
+import { metrics } from '../../config/metrics';
+import { HttpError, type GatewayContext, type Route, type RouteModule } from '../routes';
+import { MalformedEvent, parseLoggerEvent, sampled } from './events';
+import { CaptureStore } from './store';
+
+/**
+ * Payload capture for drift analysis (issue 8), plugged into the gateway through its route seam:
+ *
+ * - `POST /webhooks/kserve` (no token: the KServe logger cannot send one; the NetworkPolicy guards it):
+ *   KServe payload-logger CloudEvents; pairs request and response by Ce-Id; sampling by request id;
+ *   replays stored once; malformed events 400 (counted in `mlops_gateway_rejected_total{endpoint="kserve"}`).
+ * - `POST /feedback` (bearer): ground-truth labels by request id.
+ * - `GET /v1/captures?model=&from=&to=&labelled=` (bearer): complete captures as NDJSON, oldest first.
+ * - metrics: `mlops_model_accuracy{model_name}` over the accuracy window, `mlops_feedback_labelled_total`,
+ *   `mlops_captures_stored_total`, `mlops_capture_last_timestamp_seconds`.
+ *
+ * Settings (environment): CAPTURE_SAMPLE_RATE (0..1, default 1), CAPTURE_RETENTION_DAYS (default 35: the
+ * 30-day baseline plus slack), ACCURACY_WINDOW_HOURS (default 24).
+ */
+
+export interface CaptureOptions {
+  /** Share of requests kept (by request-id hash). @default 1 */
+  readonly sampleRate: number;
+  /** Captures older than this are deleted. @default 35 days */
+  readonly retentionMs: number;
+  /** Window of `mlops_model_accuracy`. @default 24 h */
+  readonly accuracyWindowMs: number;
+  /** How often retention runs. @default 10 min */
+  readonly purgeIntervalMs: number;
+  /** Clock (tests). @default Date.now */
+  readonly now: () => number;
+}
+
+function envNumber(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
+  return n;
+}
+
+export function captureOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): CaptureOptions {
+  return {
+    sampleRate: envNumber(env, 'CAPTURE_SAMPLE_RATE', 1, 0, 1),
+    retentionMs: envNumber(env, 'CAPTURE_RETENTION_DAYS', 35, 1, 3650) * 86_400_000,
+    accuracyWindowMs: envNumber(env, 'ACCURACY_WINDOW_HOURS', 24, 1, 24 * 90) * 3_600_000,
+    purgeIntervalMs: 600_000,
+    now: Date.now,
+  };
+}
+
+const labelValue = z.union([z.string(), z.number(), z.boolean()]);
+const feedbackItem = z.strictObject({
+  requestId: z.string().min(1),
+  /** One label per instance of the request, or a single label for a one-instance request. */
+  label: labelValue.optional(),
+  labels: z.array(labelValue).min(1).optional(),
+}).refine((v) => (v.label === undefined) !== (v.labels === undefined), { message: 'give exactly one of "label" or "labels"' });
+const feedbackBody = z.union([feedbackItem, z.strictObject({ items: z.array(feedbackItem).min(1).max(10_000) })]);
+
+function parseTime(name: string, raw: string | null): number | undefined {
+  if (raw === null || raw === '') return undefined;
+  const n = /^\d+$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw);
+  if (Number.isNaN(n)) throw new HttpError(400, 'bad-query', `${name}="${raw}" is neither an RFC 3339 time nor Unix seconds`);
+  return n;
+}
+
+/** Builds the capture module (the gateway lists `captureRoutes`, built from the environment). */
+export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): RouteModule {
+  return {
+    name: 'capture',
+    init(ctx: GatewayContext): Route[] {
+      const opts = { ...captureOptionsFromEnv(), ...overrides };
+      const store = new CaptureStore(ctx.stateDir);
+      const stored = new Counter({
+        name: metrics.capturesStored.name, help: metrics.capturesStored.help, labelNames: ['model_name'], registers: [ctx.registry],
+      });
+      const labelled = new Counter({
+        name: metrics.feedbackLabelled.name, help: metrics.feedbackLabelled.help, labelNames: ['model_name'], registers: [ctx.registry],
+      });
+      new Gauge({
+        name: metrics.modelAccuracy.name, help: metrics.modelAccuracy.help, labelNames: ['model_name'], registers: [ctx.registry],
+        collect() {
+          this.reset();
+          for (const [model, a] of store.accuracy(opts.now() - opts.accuracyWindowMs)) {
+            if (a.total > 0) this.set({ model_name: model }, a.right / a.total);
+          }
+        },
+      });
+      new Gauge({
+        name: metrics.captureLastTimestamp.name, help: metrics.captureLastTimestamp.help, labelNames: ['model_name'], registers: [ctx.registry],
+        collect() {
+          for (const [model, t] of store.lastTimes()) this.set({ model_name: model }, t / 1000);
+        },
+      });
+      const purge = () => {
+        try {
+          const n = store.purge(opts.now() - opts.retentionMs);
+          if (n > 0) ctx.logger.info('captures purged', { count: n });
+        } catch (err) {
+          ctx.logger.error('capture purge failed', { error: (err as Error).message });
+        }
+      };
+      purge();
+      const timer = setInterval(purge, opts.purgeIntervalMs);
+      timer.unref();
+      ctx.addReadinessCheck('captures', () => store.healthy());
+      ctx.onShutdown(() => {
+        clearInterval(timer);
+        store.close();
+      });
+
+      return [
+        {
+          method: 'POST',
+          path: '/webhooks/kserve',
+          auth: 'none',
+          endpoint: 'kserve',
+          // The logger forwards the client's Content-Type, which may be missing or not JSON.
+          contentTypes: ['application/json', '', 'application/x-www-form-urlencoded', 'text/plain', 'application/octet-stream', 'application/cloudevents+json'],
+          json: false,
+          handler(req) {
+            let half;
+            try {
+              half = parseLoggerEvent(req.headers, req.rawBody);
+            } catch (err) {
+              if (err instanceof MalformedEvent) throw new HttpError(400, err.reason, err.message);
+              throw err;
+            }
+            if (half.time < opts.now() - opts.retentionMs) {
+              return { status: 202, body: { stored: false, reason: 'older than the retention window' } };
+            }
+            if (!sampled(half.requestId, opts.sampleRate)) return { status: 202, body: { stored: false, reason: 'not sampled' } };
+            const fresh = store.storeHalf(half, opts.now());
+            if (!fresh) return { status: 200, body: { stored: false, reason: 'duplicate', ceId: half.ceId } };
+            stored.inc({ model_name: half.model });
+            return { status: 202, body: { stored: true, ceId: half.ceId, requestId: half.requestId, half: half.kind } };
+          },
+        },
+        {
+          method: 'POST',
+          path: '/feedback',
+          auth: 'bearer',
+          endpoint: 'feedback',
+          handler(req) {
+            const parsed = feedbackBody.safeParse(req.json);
+            if (!parsed.success) {
+              const issue = parsed.error.issues[0];
+              throw new HttpError(400, 'schema', `feedback ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+            }
+            const items = 'items' in parsed.data ? parsed.data.items : [parsed.data];
+            const unknown: string[] = [];
+            let count = 0;
+            for (const item of items) {
+              const model = store.modelOf(item.requestId);
+              if (model === undefined) {
+                unknown.push(item.requestId);
+                continue;
+              }
+              const labels = item.labels ?? [item.label!];
+              if (store.label(item.requestId, labels, opts.now())) {
+                labelled.inc({ model_name: model }, labels.length);
+                count++;
+              }
+            }
+            if (items.length === 1 && unknown.length === 1) {
+              throw new HttpError(404, 'unknown-request-id', `no capture with request id "${unknown[0]}"`);
+            }
+            return { status: 200, body: { labelled: count, unknown } };
+          },
+        },
+        {
+          method: 'GET',
+          path: '/v1/captures',
+          auth: 'bearer',
+          endpoint: 'captures',
+          handler(req) {
+            const labelledRaw = req.query.get('labelled');
+            if (labelledRaw !== null && labelledRaw !== 'true' && labelledRaw !== 'false') {
+              throw new HttpError(400, 'bad-query', `labelled="${labelledRaw}" must be true or false`);
+            }
+            const query = {
+              model: req.query.get('model') ?? undefined,
+              from: parseTime('from', req.query.get('from')),
+              to: parseTime('to', req.query.get('to')),
+              labelled: labelledRaw === null ? undefined : labelledRaw === 'true',
+            };
+            // One page per chunk; no database cursor stays open while the client reads.
+            async function* lines(): AsyncGenerator<string> {
+              let after: { time: number; ceId: string } | undefined;
+              for (;;) {
+                const rows = store.page(query, after, 500);
+                if (rows.length > 0) yield rows.map((c) => `${JSON.stringify({ ...c, time: new Date(c.time).toISOString() })}\n`).join('');
+                if (rows.length < 500) return;
+                after = { time: rows[rows.length - 1].time, ceId: rows[rows.length - 1].ceId };
+              }
+            }
+            return { status: 200, body: lines() };
+          },
+        },
+      ];
+    },
+  };
+}
+
+/** The module the gateway registers. */
+export const captureRoutes: RouteModule = {
+  name: 'capture',
+  init: (ctx) => createCaptureModule().init(ctx),
+};
