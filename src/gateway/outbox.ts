@@ -171,17 +171,32 @@ export class Outbox {
     return (this.stmts.depth.get() as { n: number }).n;
   }
 
+  /**
+   * State changes after an attempt are committed with synchronous=NORMAL: in WAL mode they survive a
+   * process crash (kill -9) and are fsynced at the next checkpoint or FULL commit, so only a power
+   * loss can drop one, and then the entry is sent again (at-least-once; receivers dedupe on
+   * `outboxId`). Accepts stay FULL. This keeps an fsync per dispatch off the event loop.
+   */
+  private relaxed(fn: () => void): void {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      fn();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
   markDispatched(id: string): void {
-    this.stmts.markDispatched.run(this.now(), id);
+    this.relaxed(() => this.stmts.markDispatched.run(this.now(), id));
   }
 
   /** Schedules another attempt; `countAttempt` is false for rate-limit waits (they do not use up the retry budget). */
   markRetry(id: string, nextAttemptAt: number, error: string, countAttempt = true): void {
-    this.stmts.markRetry.run(countAttempt ? 1 : 0, nextAttemptAt, error.slice(0, 1000), id);
+    this.relaxed(() => this.stmts.markRetry.run(countAttempt ? 1 : 0, nextAttemptAt, error.slice(0, 1000), id));
   }
 
   markFailed(id: string, error: string): void {
-    this.stmts.markFailed.run(error.slice(0, 1000), id);
+    this.relaxed(() => this.stmts.markFailed.run(error.slice(0, 1000), id));
   }
 
   get(id: string): OutboxEntry | undefined {
