@@ -35,15 +35,10 @@ export function planNodes(config: InfraConfig, shared: SharedClusterSettings): P
   const { cluster } = config;
   const net = cluster.network;
   const node = (key: string, role: 'server' | 'agent', offset: number): PlannedNode => {
-    const ip = net.mode === 'static' ? addToIp(net.firstAddress, offset) : undefined;
-    return {
-      key,
-      role,
-      hostname: `${shared.clusterName}-${key}`,
-      vmId: cluster.vmIdBase + offset,
-      address: ip ? `${ip}/${net.mode === 'static' ? net.prefixLength : ''}` : 'dhcp',
-      ip,
-    };
+    const base = { key, role, hostname: `${shared.clusterName}-${key}`, vmId: cluster.vmIdBase + offset };
+    if (net.mode === 'dhcp') return { ...base, address: 'dhcp' };
+    const ip = addToIp(net.firstAddress, offset);
+    return { ...base, address: `${ip}/${net.prefixLength}`, ip };
   };
   const nodes = [node('server', 'server', 0)];
   for (let n = 1; n <= cluster.agents; n++) nodes.push(node(`agent-${n}`, 'agent', n));
@@ -116,8 +111,8 @@ export class ClusterStack extends TerraformStack {
       minTls: proxmox.minTls,
       ssh: {
         // Snippet upload goes over SSH; with an API token the PAM user must be named. Keys come from the
-        // SSH agent (or PROXMOX_VE_SSH_PRIVATE_KEY in the environment), never from this file.
-        agent: true,
+        // SSH agent or PROXMOX_VE_SSH_PRIVATE_KEY in the environment, never from this file.
+        agent: proxmox.sshAgent,
         username: proxmox.sshUsername,
         node: proxmox.sshNodes.length > 0 ? proxmox.sshNodes.map((n) => ({ ...n })) : undefined,
       },

@@ -142,6 +142,11 @@ export const proxmoxConfigSchema = z.strictObject({
   insecure: z.boolean(),
   /** Minimum TLS version of the API connection. */
   minTls: z.enum(['1.2', '1.3']),
+  /**
+   * Authenticate SSH through the running ssh-agent (`SSH_AUTH_SOCK`). Set false to use
+   * `PROXMOX_VE_SSH_PRIVATE_KEY` from the environment instead (CI without an agent).
+   */
+  sshAgent: z.boolean(),
   /** PAM user for SSH to the Proxmox node (snippet upload); required with API tokens. */
   sshUsername: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Linux user name'),
   /** Explicit SSH addresses of Proxmox nodes (when API-based resolution picks the wrong interface). */
@@ -248,6 +253,7 @@ export const infraDefaults: InfraConfig = {
   proxmox: {
     insecure: false,
     minTls: '1.3',
+    sshAgent: true,
     sshUsername: 'terraform',
     sshNodes: [],
   },

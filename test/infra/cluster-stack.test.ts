@@ -160,9 +160,11 @@ describe('ClusterStack variants', () => {
     expect(json.terraform.backend.s3.secret_key).toBeUndefined();
   });
 
-  test('explicit SSH node addresses land in the provider ssh block', () => {
-    const { json } = synthCluster({ proxmox: { sshNodes: [{ name: 'pve', address: '192.168.1.2', port: 2222 }] } });
+  test('explicit SSH node addresses and agent choice land in the provider ssh block', () => {
+    const { json } = synthCluster({ proxmox: { sshAgent: false, sshNodes: [{ name: 'pve', address: '192.168.1.2', port: 2222 }] } });
     expect(json.provider.proxmox[0].ssh.node).toEqual([{ name: 'pve', address: '192.168.1.2', port: 2222 }]);
+    expect(json.provider.proxmox[0].ssh.agent).toBe(false);
+    expect(json.provider.proxmox[0].ssh.private_key).toBeUndefined();
   });
 });
 
