@@ -57,7 +57,7 @@ export function coreModelName(apiVersion: string, kind: string): string | undefi
 }
 
 function checkType(value: unknown, type: string, p: string[], errors: SchemaError[]): void {
-  const err = (message: string) => errors.push({ path: fmt(p), message });
+  const err = (message: string): void => { errors.push({ path: fmt(p), message }); };
   let m: RegExpMatchArray | null;
   if ((m = /^Array<(.+)>$/.exec(type))) {
     if (!Array.isArray(value)) return err(`must be an array (${type})`);
