@@ -22,6 +22,10 @@ function loadConfig(path: string): InfraConfig {
 }
 
 function main(): void {
+  // The hand-written bindings render JSON only (synthesizeAttributes); cdktf's HCL mode would drop their arguments.
+  if (process.env.SYNTH_HCL_OUTPUT === 'true') {
+    throw new Error('SYNTH_HCL_OUTPUT=true is not supported: the Proxmox bindings synthesize Terraform JSON only (unset it)');
+  }
   const config = loadConfig(process.env.MLOPS_INFRA_CONFIG ?? 'src/infra/cluster.yaml');
   // Stack traces would put this machine's absolute paths into the JSON metadata.
   const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out', stackTraces: false });

@@ -89,6 +89,12 @@ describe('no secret reaches cdktf.out', () => {
   });
 });
 
+test('HCL output mode is refused rather than silently dropping the bindings\' arguments', () => {
+  const r = synthToDir('hcl', { SYNTH_HCL_OUTPUT: 'true' }, baseOverrides());
+  expect(r.status).toBe(1);
+  expect(r.stderr).toContain('SYNTH_HCL_OUTPUT=true is not supported');
+});
+
 describe('synthesis is deterministic and machine-independent', () => {
   test('two runs are byte-identical and contain no absolute path of this machine', () => {
     const a = synthToDir('run-a', {}, baseOverrides());
