@@ -86,6 +86,53 @@ function parseText(text: string, file: string, onHeader: (h: string[]) => void, 
   if (!header) throw new Error(`${file}: empty CSV (no header)`);
 }
 
+/** Splits quote-free CSV text: header first, then each field of each non-empty line. */
+function scanUnquoted(
+  text: string,
+  file: string,
+  onHeader: (h: string[]) => void,
+  widthOk: (width: number) => boolean,
+  consume: (c: number, s: string, line: number) => void,
+  endRow: () => void,
+): void {
+  let pos = 0;
+  let line = 0;
+  let width = -1;
+  const n = text.length;
+  while (pos < n) {
+    let end = text.indexOf('\n', pos);
+    if (end === -1) end = n;
+    let stop = end;
+    if (stop > pos && text.charCodeAt(stop - 1) === 13) stop--; // CRLF
+    line++;
+    if (stop > pos) {
+      if (width < 0) {
+        const h = text.slice(pos, stop).split(',').map((x) => x.trim());
+        onHeader(h);
+        width = h.length;
+      } else {
+        let c = 0;
+        let start = pos;
+        for (;;) {
+          const comma = text.indexOf(',', start);
+          const last = comma === -1 || comma >= stop;
+          if (c >= width) {
+            throw new Error(`${file}: row ${line} has more than ${width} fields, the header has ${width}`);
+          }
+          consume(c, text.slice(start, last ? stop : comma), line);
+          c++;
+          if (last) break;
+          start = comma + 1;
+        }
+        if (c !== width || !widthOk(c)) throw new Error(`${file}: row ${line} has ${c} fields, the header has ${width}`);
+        endRow();
+      }
+    }
+    pos = end + 1;
+  }
+  if (width < 0) throw new Error(`${file}: empty CSV (no header)`);
+}
+
 /** Counts data rows cheaply (newlines), to size the Float64Arrays once. An upper bound. */
 function countLines(text: string): number {
   let n = 0;
@@ -108,58 +155,68 @@ export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<stri
   let header: string[] = [];
   let builders: Builder[] = [];
   let rows = 0;
-  parseText(
-    text,
-    file,
-    (h) => {
-      const seen = new Set<string>();
-      for (const name of h) {
-        if (!name) throw new Error(`${file}: the header has an empty column name`);
-        if (seen.has(name)) throw new Error(`${file}: the header names column "${name}" twice`);
-        seen.add(name);
+  const onHeader = (h: string[]) => {
+    const seen = new Set<string>();
+    for (const name of h) {
+      if (!name) throw new Error(`${file}: the header has an empty column name`);
+      if (seen.has(name)) throw new Error(`${file}: the header names column "${name}" twice`);
+      seen.add(name);
+    }
+    header = h;
+    builders = h.map((name) => {
+      const forced = kinds.get(name);
+      return {
+        kind: forced,
+        forced: forced !== undefined,
+        numbers: forced === 'categorical' ? new Float64Array(0) : new Float64Array(capacity),
+        strings: forced === 'categorical' ? [] : undefined,
+        integer: true,
+        reparse: false,
+      };
+    });
+  };
+  /** One field of the current row (`rows` is its index). */
+  const consume = (c: number, s: string, line: number): void => {
+    const b = builders[c];
+    if (b.strings) {
+      b.strings.push(s.length === 0 || MISSING.has(s.trim()) ? null : s);
+      return;
+    }
+    // Number('') and Number(' ') are 0: empty fields are missing values.
+    const v = s.length === 0 || s.trim().length === 0 ? NaN : Number(s);
+    if (Number.isNaN(v)) {
+      if (s.length === 0 || MISSING.has(s.trim())) {
+        b.numbers[rows] = NaN;
+        b.integer = false;
+        return;
       }
-      header = h;
-      builders = h.map((name) => {
-        const forced = kinds.get(name);
-        return {
-          kind: forced,
-          forced: forced !== undefined,
-          numbers: forced === 'categorical' ? new Float64Array(0) : new Float64Array(capacity),
-          strings: forced === 'categorical' ? [] : undefined,
-          integer: true,
-          reparse: false,
-        };
-      });
-    },
-    (row, line) => {
-      for (let c = 0; c < builders.length; c++) {
-        const b = builders[c];
-        const s = row[c];
-        const missing = MISSING.has(s.trim());
-        if (b.strings) {
-          b.strings.push(missing ? null : s);
-          continue;
-        }
-        if (missing) {
-          b.numbers[rows] = NaN;
-          b.integer = false;
-          continue;
-        }
-        const v = toNumber(s);
-        if (Number.isNaN(v)) {
-          if (b.forced) throw new Error(`${file}: row ${line}, column "${header[c]}" is declared numerical but holds "${s}"`);
-          b.kind = 'categorical';
-          b.strings = [];
-          b.reparse = rows > 0;
-          if (!b.reparse) b.strings.push(s);
-          continue;
-        }
-        b.numbers[rows] = v;
-        if (b.integer && !isIntegerText(s, v)) b.integer = false;
+      const special = toNumber(s);
+      if (!Number.isNaN(special)) {
+        b.numbers[rows] = special;
+        b.integer = false;
+        return;
       }
+      if (b.forced) throw new Error(`${file}: row ${line}, column "${header[c]}" is declared numerical but holds "${s}"`);
+      b.kind = 'categorical';
+      b.strings = [];
+      b.reparse = rows > 0;
+      if (!b.reparse) b.strings.push(s);
+      return;
+    }
+    b.numbers[rows] = v;
+    if (b.integer && !isIntegerText(s, v)) b.integer = false;
+  };
+  if (text.includes('"')) {
+    // Quoted fields: papaparse, one row at a time.
+    parseText(text, file, onHeader, (row, line) => {
+      for (let c = 0; c < builders.length; c++) consume(c, row[c], line);
       rows++;
-    },
-  );
+    });
+  } else {
+    // No quote anywhere: every comma separates and every newline ends a row, so the fields are
+    // sliced straight out of the text (papaparse's "fast mode" rule, without a row array per line).
+    scanUnquoted(text, file, onHeader, (width) => width === builders.length, consume, () => rows++);
+  }
   const needReparse = builders.map((b, c) => (b.reparse ? c : -1)).filter((c) => c >= 0);
   if (needReparse.length > 0) {
     for (const c of needReparse) builders[c].strings = [];

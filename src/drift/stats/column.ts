@@ -46,6 +46,13 @@ export function runs(sorted: Float64Array): { values: number[]; counts: number[]
   return { values, counts };
 }
 
+/** Number of distinct values of a sorted array. */
+export function distinctSorted(sorted: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) n++;
+  return n;
+}
+
 /** Number of distinct values in the union of two sorted arrays. */
 export function distinctInUnion(a: Float64Array, b: Float64Array): number {
   let i = 0;

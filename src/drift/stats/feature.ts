@@ -8,7 +8,7 @@
  *   n ≤ 2 → `z` (p < 0.05);
  * - reference > 1,000 rows: numerical with n > 5 → `wasserstein` (≥ 0.1); otherwise `jensen-shannon` (≥ 0.1).
  */
-import { CategoricalColumn, Column, ColumnKind, Counts, categoryCounts, countsFromRuns, distinctInUnion, runs, sortedFinite, total } from './column';
+import { CategoricalColumn, Column, ColumnKind, Counts, categoryCounts, countsFromRuns, distinctInUnion, distinctSorted, runs, sortedFinite, total } from './column';
 import { ks2samp } from './ks';
 import {
   TestResult, chiSquareTest, jensenShannonTest, psiCategorical, psiNumerical, wassersteinTest, zTest,
@@ -100,10 +100,9 @@ export function featureDrift(input: FeatureInput, thresholds: DriftThresholds = 
       const margin = (refSorted[nRef - 1] - refSorted[0]) * thresholds.rangeMargin;
       const [lo, hi] = input.validRange ?? [refSorted[0] - margin, refSorted[nRef - 1] + margin];
       for (const v of curSorted) if (v < lo || v > hi) outOfRange++;
-      const refRuns = runs(refSorted);
-      refDistinct = refRuns.values.length;
+      refDistinct = distinctSorted(refSorted);
       if (distinct <= 20 || refDistinct <= 20) {
-        refCounts = countsFromRuns(refRuns);
+        refCounts = countsFromRuns(runs(refSorted));
         curCounts = countsFromRuns(runs(curSorted));
       }
     } else {
