@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
+import { DEFAULT_DAILY_BUDGET } from './analyze';
 import { UsageError } from './errors';
 import { providerNames, ProviderName, ReportEnvelope } from './report';
 import { SinkKind, sinkKinds } from './sinks/types';
 import { DEFAULT_PROMPT_TOKENS } from './tokens';
-import { DEFAULT_DAILY_BUDGET } from './analyze';
 
 /**
  * The CLI conventions shared by `triage`, `analyze-alert` and `analyze-drift` (issue 6):

@@ -1,7 +1,7 @@
 import { templateOf } from '../analysis';
-import { teams } from '../config/teams';
 import type { Classification } from './classify';
 import type { FailureType, Finding, TriageReport } from './types';
+import { teams } from '../config/teams';
 
 /** The explanation fields (what the LLM may write; the offline provider writes them from facts). */
 export interface Explanation {

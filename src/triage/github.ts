@@ -44,7 +44,7 @@ export async function fetchRun(opts: FetchRunOptions): Promise<FetchedRun> {
     if (location) {
       const logRes = await fetch(location, { signal: AbortSignal.timeout(60_000) });
       if (!logRes.ok) throw new Error(`job ${jobId} log download answered HTTP ${logRes.status}`);
-      return await logRes.text();
+      return logRes.text();
     }
     return typeof res.data === 'string' ? res.data : String(res.data);
   };

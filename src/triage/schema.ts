@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { providerNames, SCHEMA_VERSION } from '../analysis';
-import { teamIds } from '../config/teams';
 import { failureTypes } from './types';
+import { teamIds } from '../config/teams';
 
 /** What the LLM may answer: explanation only. Unknown keys (e.g. a `failureType`) are dropped. */
 export const explanationSchema = z.object({

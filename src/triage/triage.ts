@@ -11,11 +11,11 @@ import {
   RetryOptions,
   sanitizeReport,
 } from '../analysis';
-import { teams } from '../config/teams';
 import { Classification, classifyLog } from './classify';
 import { offlineExplanation, renderMarkdown, triageDedupeKey } from './explain';
 import { explanationSchema } from './schema';
 import { defaultTeam, TriageReport } from './types';
+import { teams } from '../config/teams';
 
 /** One failed job's log. */
 export interface JobLog {

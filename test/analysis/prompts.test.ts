@@ -13,7 +13,7 @@ function dirWith(files: Record<string, string>): string {
   return dir;
 }
 
-const tpl = `---\nversion: 3\nvariables:\n  - name: who\n  - name: log\n    untrusted: true\n---\nHello {{who}}.\n{{log}}\n`;
+const tpl = '---\nversion: 3\nvariables:\n  - name: who\n  - name: log\n    untrusted: true\n---\nHello {{who}}.\n{{log}}\n';
 
 describe('prompt templates', () => {
   test('every failure type has a triage template declaring the same variables', () => {

@@ -36,7 +36,8 @@ describe('Gemini provider through the real @google/genai client', () => {
     const before = gemini.requests.length;
     const res = await analyze({ provider: geminiProvider(), prompt: prompt('explain A'), schema, schemaName: 't', fallback, redactor: new Redactor() });
     expect(res).toMatchObject({ provider: 'gemini', answer: good, cached: false });
-    const sent = gemini.requests[before].json as { generationConfig: { responseMimeType: string; responseSchema: { type: string; required: string[] } } };
+    type Sent = { generationConfig: { responseMimeType: string; responseSchema: { type: string; required: string[] } } };
+    const sent = gemini.requests[before].json as Sent;
     expect(sent.generationConfig.responseMimeType).toBe('application/json');
     expect(sent.generationConfig.responseSchema.type).toBe('OBJECT');
     expect(sent.generationConfig.responseSchema.required).toEqual(['summary', 'rootCause', 'remediation']);

@@ -1,5 +1,5 @@
-import { redact, Redactor } from '../../src/analysis';
 import { KEPT, PLANTED, plantedLog } from './support/secrets';
+import { redact, Redactor } from '../../src/analysis';
 
 describe('redact', () => {
   test('every planted secret is replaced by a typed placeholder', () => {

@@ -45,9 +45,11 @@ describe('GitHub sink', () => {
     let A: typeof import('../../src/analysis/sinks/github') | undefined;
     let B: typeof import('../../src/analysis/sinks/github') | undefined;
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a second module instance needs a synchronous require inside isolateModules
       A = require('../../src/analysis/sinks/github');
     });
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
       B = require('../../src/analysis/sinks/github');
     });
     const mk = (m: typeof import('../../src/analysis/sinks/github')) => new m.GitHubSink({ token: 't', repository: 'acme/model', baseUrl: gh.url, mode: 'issue' });

@@ -32,7 +32,7 @@ export interface GeminiFakeOptions {
 
 const quotaViolation = (quotaId: string) => ({
   '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-  violations: [
+  'violations': [
     {
       quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
       quotaId,
@@ -69,8 +69,8 @@ export function geminiResponse(entry: GeminiScriptEntry): FakeResponse {
             status: 'RESOURCE_EXHAUSTED',
             details: [
               quotaViolation('GenerateRequestsPerMinutePerProjectPerModel-FreeTier'),
-              { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] },
-              { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: entry.retryDelay ?? '1s' },
+              { '@type': 'type.googleapis.com/google.rpc.Help', 'links': [{ description: 'Learn more', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] },
+              { '@type': 'type.googleapis.com/google.rpc.RetryInfo', 'retryDelay': entry.retryDelay ?? '1s' },
             ],
           },
         },
@@ -85,7 +85,7 @@ export function geminiResponse(entry: GeminiScriptEntry): FakeResponse {
             status: 'RESOURCE_EXHAUSTED',
             details: [
               quotaViolation('GenerateRequestsPerDayPerProjectPerModel-FreeTier'),
-              { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '43200s' },
+              { '@type': 'type.googleapis.com/google.rpc.RetryInfo', 'retryDelay': '43200s' },
             ],
           },
         },

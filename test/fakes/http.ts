@@ -58,8 +58,7 @@ export async function startLoopback(
         const headers: Record<string, string> = { ...(out.headers ?? {}) };
         let payload = '';
         if (out.body !== undefined) {
-          if (typeof out.body === 'string') payload = out.body;
-          else {
+          if (typeof out.body === 'string') {payload = out.body;} else {
             payload = JSON.stringify(out.body);
             headers['content-type'] ??= 'application/json; charset=utf-8';
           }

@@ -2,7 +2,15 @@ import type { Finding, Parser } from '../types';
 import { extractJson, sev, uniqueBy } from './util';
 
 interface BanditJson {
-  results?: Array<{ test_id: string; test_name?: string; filename: string; line_number: number; issue_severity: string; issue_text: string; issue_confidence?: string }>;
+  results?: Array<{
+    test_id: string;
+    test_name?: string;
+    filename: string;
+    line_number: number;
+    issue_severity: string;
+    issue_text: string;
+    issue_confidence?: string;
+  }>;
 }
 
 /** Bandit text (`>> Issue: [B602:…]` blocks) and JSON (`-f json`) reports. */

@@ -1,6 +1,7 @@
 import type { ParseResult, Parser } from '../types';
 import { parseBandit } from './bandit';
 import { parseBuildx } from './buildx';
+import { parseFlake8 } from './flake8';
 import { parseGate } from './gate';
 import { parseCompilerLike, parseDeploy, parseRegistry, parseVulnIds } from './generic';
 import { parseGitPush } from './git';
@@ -8,7 +9,6 @@ import { parseGitleaks } from './gitleaks';
 import { parsePackages } from './packages';
 import { parsePytest } from './pytest';
 import { parseRunner } from './runner';
-import { parseFlake8 } from './flake8';
 import { parseSnyk } from './snyk';
 import { parseTrivy } from './trivy';
 

@@ -2,7 +2,15 @@ import type { Finding, Parser } from '../types';
 import { extractJson, sev, uniqueBy } from './util';
 
 interface SnykJson {
-  vulnerabilities?: Array<{ id: string; title: string; severity: string; packageName: string; version: string; identifiers?: { CVE?: string[] }; fixedIn?: string[] }>;
+  vulnerabilities?: Array<{
+    id: string;
+    title: string;
+    severity: string;
+    packageName: string;
+    version: string;
+    identifiers?: { CVE?: string[] };
+    fixedIn?: string[];
+  }>;
   ok?: boolean;
 }
 

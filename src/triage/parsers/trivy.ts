@@ -3,7 +3,18 @@ import { extractJson, sev, uniqueBy } from './util';
 
 interface TrivyJson {
   ArtifactType?: string;
-  Results?: Array<{ Target: string; Class?: string; Vulnerabilities?: Array<{ VulnerabilityID: string; PkgName: string; InstalledVersion: string; FixedVersion?: string; Severity: string; Title?: string }> }>;
+  Results?: Array<{
+    Target: string;
+    Class?: string;
+    Vulnerabilities?: Array<{
+      VulnerabilityID: string;
+      PkgName: string;
+      InstalledVersion: string;
+      FixedVersion?: string;
+      Severity: string;
+      Title?: string;
+    }>;
+  }>;
 }
 
 /**

@@ -8,11 +8,11 @@ export const PLANTED = {
   'slack-token': 'xoxb-' + '123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
   'slack-webhook': 'https://hooks.slack.com/services/' + 'T0000AAAA/B0000BBBB/XXXXXXXXXXXXXXXXXXXXXXXX',
   'google-api-key': 'AIza' + 'SyA1234567890abcdefghijklmnopqrstuv',
-  jwt: 'eyJhbGciOiJIUzI1NiJ9.' + 'eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+  'jwt': 'eyJhbGciOiJIUzI1NiJ9.' + 'eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
   'private-key': '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7V1x\nq2b3c4d5e6f7g8h9\n-----END RSA PRIVATE KEY-----',
   'url-password': 'hunter2pass',
-  password: 's3cr3tP@ssw0rd',
-  token: 'tok_9f8e7d6c5b4a3210',
+  'password': 's3cr3tP@ssw0rd',
+  'token': 'tok_9f8e7d6c5b4a3210',
   'high-entropy': 'Zx8kP2qLm9Rt4vWy7bNc3dFg',
 } as const;
 
