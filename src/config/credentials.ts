@@ -64,7 +64,7 @@ export const credentials = {
     name: 'seaweedfs-s3-config',
     purpose: 'SeaweedFS S3 identities (admin, MLflow artifacts, PostgreSQL backups)',
     namespace: 'mlflow',
-    consumer: 'StatefulSet/seaweedfs (s3.existingConfigSecret)',
+    consumer: 'StatefulSet/seaweedfs (mounted at /etc/seaweedfs, weed -s3.config)',
     keys: ['seaweedfs_s3_config'],
     source: 'JSON identities file for SeaweedFS S3 holding the keys of mlflow-s3 and mlflow-db-backup-s3',
   }),

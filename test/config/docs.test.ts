@@ -1,0 +1,26 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { secretsToSeal } from '../../src/config/credentials';
+import { helmCharts } from '../../src/config/versions';
+import { syncWaves } from '../../src/k8s/bootstrap';
+
+const root = path.resolve(__dirname, '..', '..');
+const bootstrapDoc = fs.readFileSync(path.join(root, 'docs', 'bootstrap.md'), 'utf8');
+const gitopsDoc = fs.readFileSync(path.join(root, 'docs', 'gitops.md'), 'utf8');
+
+test('docs/bootstrap.md lists exactly the credentials table, with their keys', () => {
+  const rows = bootstrapDoc.split('\n').filter((l) => /^\| `[a-z0-9-]+` \| `[a-z0-9-]+` \|/.test(l));
+  const documented = rows.map((r) => {
+    const cells = r.split('|').map((c) => c.trim());
+    return { ns: cells[1].replace(/`/g, ''), name: cells[2].replace(/`/g, ''), keys: cells[3].split(',').map((k) => k.trim().replace(/`/g, '')) };
+  });
+  expect(documented).toEqual(secretsToSeal().map((s) => ({ ns: s.namespace, name: s.name, keys: [...s.keys] })));
+});
+
+test('docs/bootstrap.md installs the pinned argo-cd chart version', () => {
+  expect(bootstrapDoc).toContain(`helm install argocd argo/argo-cd --version ${helmCharts.argoCd.version} -n argocd -f dist/bootstrap/argocd-values.yaml`);
+});
+
+test('docs/gitops.md gives every sync wave', () => {
+  for (const [name, wave] of Object.entries(syncWaves)) expect(gitopsDoc).toMatch(new RegExp(`\\| ${wave} \\| \`${name}\` \\|`));
+});
