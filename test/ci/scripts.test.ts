@@ -1,0 +1,148 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { readModelMetadata } from '../../src/ci/lib/model';
+
+/**
+ * The shell/Python glue inside the committed workflows, executed for real with bash and python in
+ * a temporary directory (as a runner would), with GITHUB_OUTPUT pointing at a file.
+ */
+const workflowsDir = join(__dirname, '../../.github/workflows');
+type Step = { id?: string; name?: string; run?: string };
+function step(workflow: string, jobId: string, id: string): string {
+  const wf = parse(readFileSync(join(workflowsDir, `${workflow}.yml`), 'utf8'));
+  const found = (wf.jobs[jobId].steps as Step[]).find((s) => s.id === id);
+  if (!found?.run) throw new Error(`${workflow}.yml: job ${jobId} has no step ${id} with a run script`);
+  return found.run;
+}
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  dir: string;
+}
+
+function run(script: string, env: Record<string, string>, files: Record<string, string> = {}): Ran {
+  const dir = mkdtempSync(join(tmpdir(), 'ci-step-'));
+  dirs.push(dir);
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  const outputFile = join(dir, 'github-output');
+  writeFileSync(outputFile, '');
+  const summary = join(dir, 'step-summary');
+  // GitHub runs `run:` with `bash -e {0}`.
+  const r = spawnSync('bash', ['-e', '-c', script], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summary, ...env },
+  });
+  const outputs: Record<string, string> = {};
+  for (const line of readFileSync(outputFile, 'utf8').split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0) outputs[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, outputs, dir };
+}
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+describe('retrain: request validation (model, window)', () => {
+  const script = step('retrain', 'train', 'window');
+
+  test('a duration back from now', () => {
+    const r = run(script, { MODEL: 'credit-risk', WINDOW: '7d' });
+    expect(r.code).toBe(0);
+    expect(r.outputs.model).toBe('credit-risk');
+    expect(r.outputs.from).toMatch(ISO);
+    expect(r.outputs.to).toMatch(ISO);
+    const days = (Date.parse(r.outputs.to) - Date.parse(r.outputs.from)) / 86_400_000;
+    expect(days).toBeCloseTo(7, 1);
+    expect((Date.parse(r.outputs.to) - Date.parse(run(script, { MODEL: 'm', WINDOW: '36h' }).outputs.from)) / 3_600_000).toBeCloseTo(36, 0);
+  });
+
+  test('an explicit FROM/TO interval', () => {
+    const r = run(script, { MODEL: 'credit-risk', WINDOW: '2026-11-01T00:00:00Z/2026-11-08T12:00:00Z' });
+    expect(r.code).toBe(0);
+    expect([r.outputs.from, r.outputs.to]).toEqual(['2026-11-01T00:00:00Z', '2026-11-08T12:00:00Z']);
+  });
+
+  test.each([
+    ['credit-risk; curl evil', '7d', 'is not a registered model name'],
+    ['Credit-Risk', '7d', 'is not a registered model name'],
+    ['credit-risk', 'last week', 'is neither a duration'],
+    ['credit-risk', '7d; rm -rf /', 'is neither a duration'],
+  ])('rejects model "%s" window "%s" with exit 2', (model, window, message) => {
+    const r = run(script, { MODEL: model, WINDOW: window });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(message);
+    expect(r.outputs).toEqual({});
+  });
+});
+
+describe('retrain: training set = original data + labelled captures', () => {
+  const script = step('retrain', 'train', 'training-set');
+  const original = 'age,income,region,label\n30,1000,north,0\n45,2000,south,1\n';
+
+  test('appends labelled captures only, in the original columns', () => {
+    const captures = [
+      { features: { age: 51, income: 3000, region: 'east' }, prediction: 1, label: 1 },
+      { features: { age: 22, income: 500, region: 'west' }, prediction: 0, label: null },
+      { features: { age: 33, income: 800, region: 'north', extra: 'ignored' }, prediction: 1, label: 0 },
+    ].map((c) => JSON.stringify(c)).join('\n') + '\n\n';
+    const r = run(script, {}, { 'original.csv': original, 'captures.ndjson': captures });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('training set: 2 original + 2 labelled captured rows');
+    expect(readFileSync(join(r.dir, 'training.csv'), 'utf8').trim().split(/\r?\n/)).toEqual([
+      'age,income,region,label', '30,1000,north,0', '45,2000,south,1', '51,3000,east,1', '33,800,north,0',
+    ]);
+  });
+
+  test('a capture without a feature the model needs fails, naming the line', () => {
+    const r = run(script, {}, { 'original.csv': original, 'captures.ndjson': `${JSON.stringify({ features: { age: 1 }, label: 1 })}\n` });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("captures.ndjson line 1: features missing ['income', 'region']");
+  });
+});
+
+describe('drift-analysis: current window as CSV', () => {
+  const script = step('drift-analysis', 'analyze', 'current');
+  const reference = 'age,region,label\n30,north,0\n';
+
+  test('features in the reference columns, then prediction and label (empty when unlabelled)', () => {
+    const captures = `${JSON.stringify({ features: { region: 'east', age: 40 }, prediction: 1, label: 0 })}\n${JSON.stringify({ features: { age: 20, region: 'west' }, prediction: 0 })}\n`;
+    const r = run(script, {}, { 'reference.csv': reference, 'captures.ndjson': captures });
+    expect(r.code).toBe(0);
+    expect(r.outputs.rows).toBe('2');
+    expect(readFileSync(join(r.dir, 'current.csv'), 'utf8').trim().split(/\r?\n/)).toEqual(['age,region,prediction,label', '40,east,1,0', '20,west,0,']);
+  });
+
+  test('no captures: rows=0 (the analysis step is skipped with a warning, not run on nothing)', () => {
+    const r = run(script, {}, { 'reference.csv': reference, 'captures.ndjson': '' });
+    expect(r.code).toBe(0);
+    expect(r.outputs.rows).toBe('0');
+  });
+});
+
+describe('training result → job outputs', () => {
+  const script = readModelMetadata('artifacts/model-metadata.json').join('\n');
+  const write = (meta: object) => ({ 'model-metadata.json': JSON.stringify(meta) });
+
+  test('mlflowVersion and runId become model-version and run-id', () => {
+    const r = run(`mkdir -p artifacts && mv model-metadata.json artifacts/\n${script}`, {}, write({ mlflowModel: 'credit-risk', mlflowVersion: '7', runId: 'abc123' }));
+    expect(r.code).toBe(0);
+    expect(r.outputs).toEqual({ 'model-version': '7', 'run-id': 'abc123' });
+  });
+
+  test('a model that was not registered in MLflow fails the job instead of releasing version 0', () => {
+    const r = run(`mkdir -p artifacts && mv model-metadata.json artifacts/\n${script}`, {}, write({ mlflowVersion: '0', runId: 'none' }));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('artifacts/model-metadata.json: no MLflow registration (mlflowVersion, runId)');
+    expect(r.outputs).toEqual({});
+  });
+});
