@@ -126,6 +126,9 @@ def test_metrics_are_exactly_the_contract_and_count(predictor):
     assert delta('mlops_prediction_confidence_squared_sum{model_name="credit-risk"}') == pytest.approx(
         sum(c * c for c in conf))
     assert delta('request_predict_seconds_count{model_name="credit-risk"}') >= 1
+    # Requests for a model that is not served get a 404 and create no label value.
+    assert requests.post(f"{url}/v1/models/other:predict", json=body, timeout=30).status_code == 404
+    assert not any('model_name="other"' in k for k in metric_samples(url))
 
 
 def test_fault_injection_delays_and_says_so(trained_model_dir, tmp_path):

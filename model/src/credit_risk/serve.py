@@ -149,11 +149,15 @@ def keep_only_contract_metrics(registry=REGISTRY) -> None:
 
 
 class RequestMiddleware:
-    """ASGI middleware: counts inference requests by status code and echoes X-Request-Id."""
+    """ASGI middleware: counts inference requests by status code and echoes X-Request-Id.
 
-    def __init__(self, app, metrics: PredictorMetrics):
+    Only requests for the served model names are counted, so arbitrary URLs cannot create label values.
+    """
+
+    def __init__(self, app, metrics: PredictorMetrics, model_names: Iterable[str]):
         self.app = app
         self.metrics = metrics
+        self.model_names = frozenset(model_names)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -175,7 +179,7 @@ class RequestMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            if match:
+            if match and match.group("name") in self.model_names:
                 self.metrics.request(match.group("name"), status["code"])
 
 
@@ -284,7 +288,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     keep_only_contract_metrics()
     metrics = PredictorMetrics(contract_dir() / "metrics.json")
-    app.add_middleware(RequestMiddleware, metrics=metrics)
+    app.add_middleware(RequestMiddleware, metrics=metrics, model_names=[a.model_name])
     server = build_server_class()(host=a.host, http_port=a.http_port)  # configures KServe's logging
     model = build_model_class()(a.model_name, a.model_dir, metrics, delay_ms=delay)
     model.load()
