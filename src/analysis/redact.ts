@@ -55,12 +55,17 @@ export function entropy(value: string): number {
 }
 
 function isHighEntropySecret(value: string): boolean {
-  if (value.length < 20 || value.length > 512) return false;
+  if (value.length < 16 || value.length > 512) return false;
   if (isKeptIdentifier(value) || !isRealValue(value)) return false;
-  if (/^[0-9a-f]+$/i.test(value)) return false; // hex ids/hashes, not credentials by themselves
-  if (/^[a-z_./:-]+$/i.test(value)) return false; // words, paths, URLs without digits
   if (/\s/.test(value)) return false;
-  return entropy(value) >= 4.0 && /\d/.test(value) && /[A-Za-z]/.test(value);
+  // URLs (credentials in them have their own rule), absolute paths and image references are not secrets.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^(\/|~\/|\.\.?\/)/.test(value) || /@sha256:[0-9a-f]{64}$/.test(value)) return false;
+  if (/^--?[a-z]/.test(value)) return false; // command-line options
+  // Judge the longest segment: keys, cache keys and versions are built from short parts and hex ids.
+  const longest = value.split(/[-_.:,@]/).reduce((a, b) => (b.length > a.length ? b : a), '');
+  if (longest.length < 16 || /^[0-9a-f]+$/i.test(longest)) return false;
+  const mixed = /[a-z]/.test(longest) && /[A-Z]/.test(longest) && /\d/.test(longest);
+  return mixed && entropy(longest) >= 3.5;
 }
 
 /**

@@ -25,6 +25,22 @@ describe('redact', () => {
     expect(redactions).toEqual([]);
   });
 
+  test('ordinary env-dump values (paths, URLs, image refs, cache keys, versions) are not mistaken for secrets', () => {
+    const dump = [
+      '  LD_LIBRARY_PATH: /opt/hostedtoolcache/Python/3.11.10/x64/lib',
+      `  IMAGE: ${KEPT[0]}`,
+      '  MLFLOW_TRACKING_URI: http://127.0.0.1:5000/api/2.0',
+      '  MODEL_VERSION: credit-risk-v12-2026-11-25T09',
+      '  NODE_OPTIONS: --max-old-space-size=4096',
+      '  CACHE_KEY: Linux-pip-3f786850e387550fdab836ed7e6dc881de23001b',
+      '  JOB_URL: https://github.com/acme/model/actions/runs/123456789/job/987654321',
+      '  BUILD_TAG: model-2026.11.25-build.1234-ubuntu24.04',
+      'token_count: 51234',
+      'SECRET_NAME: prod-db-password',
+    ].join('\n');
+    expect(redact(dump)).toEqual({ text: dump, redactions: [] });
+  });
+
   test('placeholders are stable across texts of one Redactor', () => {
     const r = new Redactor();
     const a = r.redact(`first ${PLANTED['github-token']}`);
