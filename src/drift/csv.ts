@@ -20,6 +20,13 @@ export interface CsvTable {
   readonly integerColumns: ReadonlySet<string>;
 }
 
+/** Missing-value markers; trimming only when the field has surrounding spaces (the common case has none). */
+function isMissing(s: string): boolean {
+  if (s.length === 0 || MISSING.has(s)) return true;
+  if (s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32) return MISSING.has(s.trim());
+  return false;
+}
+
 /** Parses a numeric field like pandas: numbers, inf/-inf/Infinity; anything else is NaN. */
 function toNumber(s: string): number {
   const v = Number(s);
@@ -179,13 +186,14 @@ export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<stri
   const consume = (c: number, s: string, line: number): void => {
     const b = builders[c];
     if (b.strings) {
-      b.strings.push(s.length === 0 || MISSING.has(s.trim()) ? null : s);
+      b.strings.push(isMissing(s) ? null : s);
       return;
     }
-    // Number('') and Number(' ') are 0: empty fields are missing values.
-    const v = s.length === 0 || s.trim().length === 0 ? NaN : Number(s);
+    let v = Number(s);
+    // Number('') and Number(' ') are 0: blank fields are missing values.
+    if (v === 0 && s.trim().length === 0) v = NaN;
     if (Number.isNaN(v)) {
-      if (s.length === 0 || MISSING.has(s.trim())) {
+      if (isMissing(s)) {
         b.numbers[rows] = NaN;
         b.integer = false;
         return;
@@ -223,7 +231,7 @@ export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<stri
     parseText(text, file, () => undefined, (row) => {
       for (const c of needReparse) {
         const s = row[c];
-        builders[c].strings!.push(MISSING.has(s.trim()) ? null : s);
+        builders[c].strings!.push(isMissing(s) ? null : s);
       }
     });
   }
