@@ -9,7 +9,7 @@ import { DEFAULT_LOG_TOKENS, DEFAULT_PROMPT_TOKENS, OfflineProvider } from '../s
 import { triage } from '../src/triage/triage';
 
 function buildLog(lines: number): string {
-  const fixture = fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', 'triage', 'logs', 'pytest-assert-v.log'), 'utf8').split('\n');
+  const fixture = fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', 'triage', 'actions', 'pytest-assert-v.txt'), 'utf8').split('\n');
   const at = fixture.findIndex((l) => / PASSED| FAILED/.test(l));
   const noise: string[] = [];
   for (let i = 0; noise.length < lines - fixture.length; i++) {

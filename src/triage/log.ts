@@ -12,7 +12,7 @@ import { normalizeLog } from '../analysis';
 export interface LogStep {
   /** `Run …` header text without `Run `, or `(log)` for unstructured input. */
   readonly name: string;
-  /** The command the step ran (the header; the first echoed line for multi-line scripts). */
+  /** The script the step ran (every echoed line), or the header for `uses:` steps. */
   readonly command: string;
   /** Output lines after the header group, timestamps and ANSI stripped. */
   readonly lines: string[];
@@ -44,8 +44,12 @@ export function splitSteps(raw: string): LogStep[] {
     let command = name;
     const endGroup = lines.slice(start + 1, end).findIndex((l) => l === '##[endgroup]');
     if (endGroup >= 0) {
-      const echoed = lines[start + 1];
-      if (echoed && echoed !== '##[endgroup]' && !/^(shell|env|with):/.test(echoed)) command = echoed.trim();
+      // The header shows a script's first line only; the group echoes the whole script before
+      // its `shell:`/`env:`/`with:` block.
+      const group = lines.slice(start + 1, start + 1 + endGroup);
+      const stop = group.findIndex((l) => /^(shell|env|with):/.test(l));
+      const script = (stop >= 0 ? group.slice(0, stop) : group).map((l) => l.trim()).filter(Boolean);
+      if (script.length) command = script.join('\n');
       i = start + 1 + endGroup + 1;
     }
     let body = lines.slice(i, end);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { classifyLog } from '../../src/triage/classify';
 import type { FailureType, Finding } from '../../src/triage/types';
 
-const LOGS = path.join(__dirname, '..', 'fixtures', 'triage', 'logs');
+const LOGS = path.join(__dirname, '..', 'fixtures', 'triage', 'actions');
 
 /** Every fixture, the type code must decide, and the key finding that must be in `findings`. */
 const cases: Array<[string, FailureType, Partial<Finding>]> = [
@@ -22,6 +22,7 @@ const cases: Array<[string, FailureType, Partial<Finding>]> = [
   ['snyk-text', 'sca', { tool: 'snyk', id: 'SNYK-PYTHON-JINJA2-8548181', severity: 'high' }],
   ['snyk-json', 'sca', { tool: 'snyk', id: 'SNYK-PYTHON-SCIKITLEARN-7226456', rule: 'CVE-2024-5206' }],
   ['trivy-table', 'image-vulnerability', { tool: 'trivy', id: 'CVE-2024-5535', severity: 'critical' }],
+  ['trivy-multiline', 'image-vulnerability', { tool: 'trivy', id: 'CVE-2023-45853', severity: 'high' }],
   ['trivy-json', 'image-vulnerability', { tool: 'trivy', id: 'CVE-2024-45491', severity: 'critical' }],
   ['pip-no-version', 'build', { tool: 'pip', id: 'scikit-learn==0.0.999' }],
   ['npm-e404', 'build', { tool: 'npm', rule: 'E404', id: 'mlops-triage-no-such-package-zz9' }],
@@ -42,24 +43,24 @@ const cases: Array<[string, FailureType, Partial<Finding>]> = [
 
 describe('classification of the fixture corpus', () => {
   test('every fixture in logs/ has a case', () => {
-    const files = fs.readdirSync(LOGS).filter((f) => f.endsWith('.log')).map((f) => f.replace(/\.log$/, '')).sort();
+    const files = fs.readdirSync(LOGS).filter((f) => f.endsWith('.txt')).map((f) => f.replace(/\.txt$/, '')).sort();
     expect(files).toEqual(cases.map((c) => c[0]).sort());
   });
 
   test.each(cases)('%s → %s with its key finding', (name, type, key) => {
-    const c = classifyLog(fs.readFileSync(path.join(LOGS, `${name}.log`), 'utf8'));
+    const c = classifyLog(fs.readFileSync(path.join(LOGS, `${name}.txt`), 'utf8'));
     expect(c.failureType).toBe(type);
     if (Object.keys(key).length) expect(c.findings).toContainEqual(expect.objectContaining(key));
   });
 
   test('unknown keeps the last lines of the failing step as evidence, not a guess', () => {
-    const c = classifyLog(fs.readFileSync(path.join(LOGS, 'unknown.log'), 'utf8'));
+    const c = classifyLog(fs.readFileSync(path.join(LOGS, 'unknown.txt'), 'utf8'));
     expect(c.evidence).toEqual(['collecting artifacts', 'uploading 3 files', 'done with stage 2', '##[error]Process completed with exit code 3.']);
     expect(c.findings).toEqual([{ tool: 'runner', message: 'Process completed with exit code 3.' }]);
   });
 
   test('only the failing step decides: the continue-on-error flake8 step is ignored', () => {
-    const c = classifyLog(fs.readFileSync(path.join(LOGS, 'continue-on-error.log'), 'utf8'));
+    const c = classifyLog(fs.readFileSync(path.join(LOGS, 'continue-on-error.txt'), 'utf8'));
     expect(c.step.command).toBe('pytest -q -p no:cacheprovider tests/test_model.py');
     expect(c.findings.some((f) => f.tool === 'flake8')).toBe(false);
   });

@@ -8,12 +8,12 @@ import { GeminiFake, startGeminiFake } from '../fakes/gemini';
 import { FakeRun, GitHubFake, startGitHubFake } from '../fakes/github';
 import { SlackFake, startSlackFake } from '../fakes/slack';
 
-const LOGS = path.join(__dirname, '..', 'fixtures', 'triage', 'logs');
+const LOGS = path.join(__dirname, '..', 'fixtures', 'triage', 'actions');
 const SHA = '3f786850e387550fdab836ed7e6dc881de23001b';
 
 /** The pytest fixture with planted secrets and must-survive identifiers inside the failing step. */
 function pytestLogWithSecrets(): string {
-  const log = fs.readFileSync(path.join(LOGS, 'pytest-assert-q.log'), 'utf8').split('\n');
+  const log = fs.readFileSync(path.join(LOGS, 'pytest-assert-q.txt'), 'utf8').split('\n');
   const at = log.findIndex((l) => l.includes('##[error]Process completed'));
   const extra = [...plantedLog().split('\n'), ...KEPT.map((k) => `ref ${k}`)].map((l) => `2026-11-25T09:40:09.0000000Z ${l}`);
   return [...log.slice(0, at), ...extra, ...log.slice(at)].join('\n');
@@ -27,7 +27,7 @@ const runs = (): FakeRun[] => [
     head_branch: 'main',
     head_sha: 'b'.repeat(40),
     conclusion: 'success',
-    jobs: [{ id: 11, name: 'test', conclusion: 'success', log: fs.readFileSync(path.join(LOGS, 'pytest-assert-q.log'), 'utf8').replace(/FAILED.*\n/, '') }],
+    jobs: [{ id: 11, name: 'test', conclusion: 'success', log: fs.readFileSync(path.join(LOGS, 'pytest-assert-q.txt'), 'utf8').replace(/FAILED.*\n/, '') }],
   },
   {
     id: 2,
@@ -48,7 +48,7 @@ const runs = (): FakeRun[] => [
     head_branch: 'feature/x',
     head_sha: 'c'.repeat(40),
     conclusion: 'failure',
-    jobs: [{ id: 31, name: 'lint', conclusion: 'failure', log: fs.readFileSync(path.join(LOGS, 'flake8-default.log'), 'utf8') }],
+    jobs: [{ id: 31, name: 'lint', conclusion: 'failure', log: fs.readFileSync(path.join(LOGS, 'flake8-default.txt'), 'utf8') }],
   },
   {
     id: 4,
@@ -229,7 +229,7 @@ describe('mlops triage end to end (Octokit, @google/genai, Slack clients against
 
   test('a tampered report is refused with exit 2 and nothing is posted', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-triage-out-'));
-    await cli(['triage', '--log', path.join(LOGS, 'gitleaks.log'), '--offline', '--out', out, '--json']);
+    await cli(['triage', '--log', path.join(LOGS, 'gitleaks.txt'), '--offline', '--out', out, '--json']);
     const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
     expect(report.failureType).toBe('secret-leak');
     const tampered = path.join(out, 'tampered.json');
@@ -249,6 +249,6 @@ describe('mlops triage end to end (Octokit, @google/genai, Slack clients against
     const bad = await cli(['triage', '--repo', 'acme/model', '--run-id', 'abc']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--run-id must be a positive integer/);
-    expect((await cli(['triage', '--log', path.join(LOGS, 'unknown.log'), '--sink', 'carrier-pigeon'])).stderr).toMatch(/--sink "carrier-pigeon"/);
+    expect((await cli(['triage', '--log', path.join(LOGS, 'unknown.txt'), '--sink', 'carrier-pigeon'])).stderr).toMatch(/--sink "carrier-pigeon"/);
   });
 });
