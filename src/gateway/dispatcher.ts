@@ -143,7 +143,7 @@ export class Dispatcher {
     const labels = { event_type: entry.eventType };
     switch (outcome.kind) {
       case 'dispatched':
-        this.outbox.markDispatched(entry.id);
+        await this.outbox.markDispatched(entry.id);
         this.metrics.dispatched.inc(labels);
         this.logger.info('dispatched', { outboxId: entry.id, eventType: entry.eventType, attempts: entry.attempts + 1 });
         return;
@@ -151,13 +151,13 @@ export class Dispatcher {
         // GitHub's primary limit resets within the hour; never retry before the time it names.
         const wait = Math.min(outcome.waitMs, 3_600_000);
         this.pausedUntil = Date.now() + wait;
-        this.outbox.markRetry(entry.id, this.pausedUntil, outcome.error, false);
+        await this.outbox.markRetry(entry.id, this.pausedUntil, outcome.error, false);
         this.metrics.dispatchFailed.inc(labels);
         this.logger.warn('rate limited by GitHub; pausing dispatch', { outboxId: entry.id, waitMs: wait });
         return;
       }
       case 'permanent':
-        this.outbox.markFailed(entry.id, outcome.error);
+        await this.outbox.markFailed(entry.id, outcome.error);
         this.metrics.dispatchFailed.inc(labels);
         this.logger.error('dispatch rejected permanently', { outboxId: entry.id, error: outcome.error });
         return;
@@ -165,12 +165,12 @@ export class Dispatcher {
         this.metrics.dispatchFailed.inc(labels);
         const attempts = entry.attempts + 1;
         if (attempts >= this.config.maxAttempts) {
-          this.outbox.markFailed(entry.id, outcome.error);
+          await this.outbox.markFailed(entry.id, outcome.error);
           this.logger.error('dispatch failed; retries exhausted', { outboxId: entry.id, attempts, error: outcome.error });
           return;
         }
         const delay = backoffMs(attempts, this.config.backoffBaseMs, this.config.backoffMaxMs);
-        this.outbox.markRetry(entry.id, Date.now() + delay, outcome.error, true);
+        await this.outbox.markRetry(entry.id, Date.now() + delay, outcome.error, true);
         this.logger.warn('dispatch failed; will retry', { outboxId: entry.id, attempts, delayMs: delay, error: outcome.error });
         return;
       }

@@ -1,13 +1,18 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 /**
  * The durable outbox: every accepted alert group is a row here BEFORE the gateway answers 2xx.
  * SQLite in WAL mode with synchronous=FULL, so a committed row survives kill -9 and power loss.
- * Writes arriving in the same event-loop turn are committed in one transaction (group commit):
- * one fsync for many requests, and each request is answered only after its commit.
+ *
+ * Every write runs in a worker thread (better-sqlite3 is synchronous, and an fsync takes
+ * milliseconds): the event loop keeps reading requests while a commit is on disk, and everything
+ * that arrived meanwhile is committed in the next transaction (group commit, one batch in flight).
+ * Each request is answered only after its own commit. Reads (the dispatcher's due list, depth,
+ * tests) use a second, read-only connection on the main thread; WAL readers never wait for writers.
  */
 export type OutboxState = 'pending' | 'dispatched' | 'deduplicated' | 'failed';
 
@@ -58,11 +63,88 @@ const toEntry = (r: Row): OutboxEntry => ({
   attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error, dispatchedAt: r.dispatched_at, payload: r.payload,
 });
 
+const schemaSql = `
+  CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    group_key TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'dispatched', 'deduplicated', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    dispatched_at INTEGER,
+    duplicate_of TEXT,
+    payload TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);
+  CREATE INDEX IF NOT EXISTS outbox_group ON outbox (group_key, seq);
+`;
+
+/**
+ * The writer thread (plain JavaScript, evaluated, so it runs the same under ts-node, jest and
+ * compiled lib/). Messages are handled strictly in order.
+ * - `accept`: one FULL transaction for the batch; per item, the dedupe decision and the insert.
+ * - `mark`: a post-attempt state change, committed with synchronous=NORMAL: in WAL mode it
+ *   survives a process crash (kill -9) and is fsynced at the next FULL commit or checkpoint, so only
+ *   a power loss can drop one, and then the entry is sent again (at-least-once; receivers dedupe on
+ *   `outboxId`). This keeps an fsync per dispatch off the accept path.
+ */
+const writerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { randomUUID } = require('node:crypto');
+const Database = require(workerData.sqliteModule);
+const db = new Database(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 5000');
+const lastLive = db.prepare("SELECT id, dedupe_key, created_at FROM outbox WHERE group_key = ? AND state IN ('pending', 'dispatched') ORDER BY seq DESC LIMIT 1");
+const insert = db.prepare("INSERT INTO outbox (id, created_at, group_key, dedupe_key, event_type, state, next_attempt_at, duplicate_of, payload) VALUES (@id, @created_at, @group_key, @dedupe_key, @event_type, @state, @created_at, @duplicate_of, @payload)");
+const marks = {
+  dispatched: db.prepare("UPDATE outbox SET state = 'dispatched', attempts = attempts + 1, dispatched_at = @now, last_error = NULL WHERE id = @id"),
+  retry: db.prepare("UPDATE outbox SET attempts = attempts + @count, next_attempt_at = @next, last_error = @error WHERE id = @id"),
+  failed: db.prepare("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = @error WHERE id = @id"),
+};
+const acceptBatch = db.transaction((items, now, windowMs) => items.map((it) => {
+  const last = lastLive.get(it.groupKey);
+  const duplicate = last !== undefined && last.dedupe_key === it.dedupeKey && now - last.created_at < windowMs;
+  const id = randomUUID();
+  insert.run({ id, created_at: now, group_key: it.groupKey, dedupe_key: it.dedupeKey, event_type: it.eventType,
+    state: duplicate ? 'deduplicated' : 'pending', duplicate_of: duplicate ? last.id : null, payload: it.payload });
+  return duplicate ? { id, deduplicated: true, duplicateOf: last.id } : { id, deduplicated: false };
+}));
+parentPort.on('message', (msg) => {
+  try {
+    if (msg.type === 'accept') {
+      parentPort.postMessage({ seq: msg.seq, ok: true, results: acceptBatch(msg.items, msg.now, msg.windowMs) });
+    } else if (msg.type === 'mark') {
+      db.pragma('synchronous = NORMAL');
+      try { marks[msg.kind].run(msg.params); } finally { db.pragma('synchronous = FULL'); }
+      parentPort.postMessage({ seq: msg.seq, ok: true });
+    } else if (msg.type === 'close') {
+      db.close();
+      parentPort.postMessage({ seq: msg.seq, ok: true });
+    }
+  } catch (err) {
+    parentPort.postMessage({ seq: msg.seq, ok: false, error: String(err && err.message || err) });
+  }
+});
+`;
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
 export class Outbox {
   readonly file: string;
+  /** Read-only use on the main thread (plus schema creation). */
   private readonly db: Database.Database;
-  private queue: Array<{ input: AcceptInput; resolve: (r: AcceptResult) => void; reject: (e: Error) => void }> = [];
-  private flushScheduled = false;
+  private worker?: Worker;
+  private workerFailed?: string;
+  private seq = 0;
+  private readonly inflight = new Map<number, Pending>();
+  private queue: Array<{ input: AcceptInput; dedupeKey: string; resolve: (r: AcceptResult) => void; reject: (e: Error) => void }> = [];
+  private batchInFlight = false;
   private closed = false;
   private readonly stmts: Record<string, Database.Statement>;
 
@@ -71,89 +153,80 @@ export class Outbox {
     this.file = path.join(stateDir, 'outbox.sqlite');
     this.db = new Database(this.file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS outbox (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        created_at INTEGER NOT NULL,
-        group_key TEXT NOT NULL,
-        dedupe_key TEXT NOT NULL,
-        event_type TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('pending', 'dispatched', 'deduplicated', 'failed')),
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_attempt_at INTEGER NOT NULL,
-        last_error TEXT,
-        dispatched_at INTEGER,
-        duplicate_of TEXT,
-        payload TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);
-      CREATE INDEX IF NOT EXISTS outbox_group ON outbox (group_key, seq);
-    `);
+    this.db.exec(schemaSql);
     this.stmts = {
-      // The latest entry of this group that was (or will be) dispatched decides whether a new one is a duplicate.
-      lastLive: this.db.prepare(
-        `SELECT id, dedupe_key, created_at FROM outbox WHERE group_key = ? AND state IN ('pending', 'dispatched') ORDER BY seq DESC LIMIT 1`,
-      ),
-      insert: this.db.prepare(
-        `INSERT INTO outbox (id, created_at, group_key, dedupe_key, event_type, state, next_attempt_at, duplicate_of, payload)
-         VALUES (@id, @created_at, @group_key, @dedupe_key, @event_type, @state, @created_at, @duplicate_of, @payload)`,
-      ),
       due: this.db.prepare(`SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?`),
       nextDue: this.db.prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'`),
       depth: this.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'`),
-      markDispatched: this.db.prepare(`UPDATE outbox SET state = 'dispatched', attempts = attempts + 1, dispatched_at = ?, last_error = NULL WHERE id = ?`),
-      markRetry: this.db.prepare(`UPDATE outbox SET attempts = attempts + ?, next_attempt_at = ?, last_error = ? WHERE id = ?`),
-      markFailed: this.db.prepare(`UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`),
       get: this.db.prepare(`SELECT * FROM outbox WHERE id = ?`),
       all: this.db.prepare(`SELECT * FROM outbox ORDER BY seq`),
       counts: this.db.prepare(`SELECT state, COUNT(*) AS n FROM outbox GROUP BY state`),
+      ping: this.db.prepare('SELECT 1'),
     };
+  }
+
+  /** The writer thread, started on the first write (read-only users never start one). */
+  private writer(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(writerSource, {
+      eval: true,
+      workerData: { file: this.file, sqliteModule: require.resolve('better-sqlite3') },
+    });
+    worker.on('message', (msg: { seq: number; ok: boolean; results?: unknown; error?: string }) => {
+      const p = this.inflight.get(msg.seq);
+      if (!p) return;
+      this.inflight.delete(msg.seq);
+      if (msg.ok) p.resolve(msg.results);
+      else p.reject(new Error(`outbox write failed: ${msg.error}`));
+    });
+    const fail = (why: string) => {
+      this.workerFailed = why;
+      for (const p of this.inflight.values()) p.reject(new Error(`outbox writer stopped: ${why}`));
+      this.inflight.clear();
+      for (const q of this.queue) q.reject(new Error(`outbox writer stopped: ${why}`));
+      this.queue = [];
+    };
+    worker.on('error', (err) => fail(err.message));
+    worker.on('exit', (code) => {
+      if (!this.closed) fail(`exit code ${code}`);
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private send(msg: Record<string, unknown>): Promise<unknown> {
+    if (this.workerFailed) return Promise.reject(new Error(`outbox writer stopped: ${this.workerFailed}`));
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.inflight.set(seq, { resolve, reject });
+      this.writer().postMessage({ ...msg, seq });
+    });
   }
 
   /** Durably records a group; resolves after the commit (fsync). */
   accept(input: AcceptInput): Promise<AcceptResult> {
     if (this.closed) return Promise.reject(new Error('outbox is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.queue.push({ input, dedupeKey: dedupeKeyOf(input.groupKey, input.fingerprints, input.status), resolve, reject });
+      if (!this.batchInFlight) setImmediate(() => this.flush());
     });
   }
 
-  /** Commits every queued accept in one transaction. */
-  flush(): void {
-    this.flushScheduled = false;
+  /** Sends everything queued as one transaction; the next batch goes when this one is committed. */
+  private flush(): void {
+    if (this.batchInFlight || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
-    const results: AcceptResult[] = [];
-    try {
-      this.db.transaction(() => {
-        for (const { input } of batch) results.push(this.insertOne(input));
-      })();
-    } catch (err) {
-      for (const b of batch) b.reject(err as Error);
-      return;
-    }
-    batch.forEach((b, i) => b.resolve(results[i]));
-  }
-
-  private insertOne(input: AcceptInput): AcceptResult {
-    const now = this.now();
-    const dedupeKey = dedupeKeyOf(input.groupKey, input.fingerprints, input.status);
-    const last = this.stmts.lastLive.get(input.groupKey) as { id: string; dedupe_key: string; created_at: number } | undefined;
-    const duplicate = last !== undefined && last.dedupe_key === dedupeKey && now - last.created_at < this.dedupeWindowMs;
-    const id = randomUUID();
-    this.stmts.insert.run({
-      id, created_at: now, group_key: input.groupKey, dedupe_key: dedupeKey, event_type: input.eventType,
-      state: duplicate ? 'deduplicated' : 'pending', duplicate_of: duplicate ? last!.id : null, payload: input.payload,
+    this.batchInFlight = true;
+    const items = batch.map((b) => ({ groupKey: b.input.groupKey, dedupeKey: b.dedupeKey, eventType: b.input.eventType, payload: b.input.payload }));
+    this.send({ type: 'accept', items, now: this.now(), windowMs: this.dedupeWindowMs }).then(
+      (results) => batch.forEach((b, i) => b.resolve((results as AcceptResult[])[i])),
+      (err: Error) => batch.forEach((b) => b.reject(err)),
+    ).finally(() => {
+      this.batchInFlight = false;
+      this.flush();
     });
-    return duplicate ? { id, deduplicated: true, duplicateOf: last!.id } : { id, deduplicated: false };
   }
 
   /** Pending entries whose next attempt is due, oldest first. */
@@ -171,32 +244,17 @@ export class Outbox {
     return (this.stmts.depth.get() as { n: number }).n;
   }
 
-  /**
-   * State changes after an attempt are committed with synchronous=NORMAL: in WAL mode they survive a
-   * process crash (kill -9) and are fsynced at the next checkpoint or FULL commit, so only a power
-   * loss can drop one, and then the entry is sent again (at-least-once; receivers dedupe on
-   * `outboxId`). Accepts stay FULL. This keeps an fsync per dispatch off the event loop.
-   */
-  private relaxed(fn: () => void): void {
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      fn();
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
-  }
-
-  markDispatched(id: string): void {
-    this.relaxed(() => this.stmts.markDispatched.run(this.now(), id));
+  async markDispatched(id: string): Promise<void> {
+    await this.send({ type: 'mark', kind: 'dispatched', params: { id, now: this.now() } });
   }
 
   /** Schedules another attempt; `countAttempt` is false for rate-limit waits (they do not use up the retry budget). */
-  markRetry(id: string, nextAttemptAt: number, error: string, countAttempt = true): void {
-    this.relaxed(() => this.stmts.markRetry.run(countAttempt ? 1 : 0, nextAttemptAt, error.slice(0, 1000), id));
+  async markRetry(id: string, nextAttemptAt: number, error: string, countAttempt = true): Promise<void> {
+    await this.send({ type: 'mark', kind: 'retry', params: { id, next: nextAttemptAt, error: error.slice(0, 1000), count: countAttempt ? 1 : 0 } });
   }
 
-  markFailed(id: string, error: string): void {
-    this.relaxed(() => this.stmts.markFailed.run(error.slice(0, 1000), id));
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.send({ type: 'mark', kind: 'failed', params: { id, error: error.slice(0, 1000) } });
   }
 
   get(id: string): OutboxEntry | undefined {
@@ -215,22 +273,29 @@ export class Outbox {
     return out;
   }
 
-  /** A cheap write-path check for /readyz. */
+  /** For /readyz: the database answers and the writer thread is alive. */
   healthy(): boolean {
-    if (this.closed) return false;
+    if (this.closed || this.workerFailed) return false;
     try {
-      this.db.prepare('SELECT 1').get();
+      this.stmts.ping.get();
       return true;
     } catch {
       return false;
     }
   }
 
-  /** Commits anything queued, then closes the database. */
-  close(): void {
+  /** Commits everything queued (and in flight), stops the writer, closes the database. */
+  async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
+    while (this.queue.length > 0 || this.batchInFlight) {
+      this.flush();
+      await new Promise((r) => setTimeout(r, 1));
+    }
     this.closed = true;
+    if (this.worker && !this.workerFailed) {
+      await this.send({ type: 'close' }).catch(() => undefined);
+      await this.worker.terminate();
+    }
     this.db.close();
   }
 }

@@ -65,7 +65,8 @@ describe('compaction', () => {
       const d = fake.dispatches.find((x) => x.clientPayload.outboxId === r.json.outboxId)!;
       expect(d.bytes).toBeLessThan(dispatchPayloadLimitBytes);
       expect((d.clientPayload.group as any).alerts).toHaveLength(r.json.alerts);
-      expect(outboxRows(gw.context.stateDir).map((e) => e.state)).toEqual(['dispatched']);
+      await until(() => outboxRows(gw.context.stateDir)[0]?.state === 'dispatched', 5_000, 'dispatched mark');
+      expect(outboxRows(gw.context.stateDir)).toHaveLength(1);
     } finally {
       await gw.close();
     }

@@ -52,7 +52,7 @@ export function outboxRows(stateDir: string): OutboxEntry[] {
   try {
     return ob.all();
   } finally {
-    ob.close();
+    void ob.close(); // read-only use: no writer thread was started, so this closes synchronously
   }
 }
 
