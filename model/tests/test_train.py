@@ -9,7 +9,7 @@ from conftest import PYTHON, child_env
 from credit_risk.dataset import generate
 from credit_risk.features import FEATURE_NAMES, LABEL
 from credit_risk.profile import reference_profile
-from credit_risk.train import GateFailed, gate, train
+from credit_risk.train import GateFailed, gate, main, train
 
 
 @pytest.fixture(autouse=True)
@@ -113,3 +113,19 @@ def test_reference_profile_covers_every_feature_and_is_finite():
     empty = reference_profile(pd.concat([df.iloc[:5].assign(age=None)]))
     assert empty["features"]["age"]["mean"] is None
     json.dumps(empty, allow_nan=False)
+
+
+def test_training_from_a_csv_and_rejecting_unusable_ones(tmp_path, capsys):
+    csv = tmp_path / "data.csv"
+    generate(1500, 12, nulls={"age": 0.05}).to_csv(csv, index=False)
+    assert main(["--data", str(csv), "--output-dir", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().out.startswith("model-validation passed")
+    assert (tmp_path / "out" / "model.joblib").is_file()
+    one_class = tmp_path / "one-class.csv"
+    generate(100, 1).assign(label=0).to_csv(one_class, index=False)
+    assert main(["--data", str(one_class)]) == 2
+    assert "5 of each class (got 100 rows: 100 of class 0, 0 of class 1)" in capsys.readouterr().err
+    garbage = tmp_path / "labels.csv"
+    generate(100, 1).assign(label=3).to_csv(garbage, index=False)
+    assert main(["--data", str(garbage)]) == 2
+    assert "column 'label' must hold only 0 and 1" in capsys.readouterr().err

@@ -124,8 +124,10 @@ def load_data(path: Optional[str], rows: int, seed: int) -> pd.DataFrame:
         raise ValueError(f"--data {path} lacks column(s): {', '.join(missing)}")
     if not set(df[LABEL].dropna().unique()) <= {0, 1} or df[LABEL].isna().any():
         raise ValueError(f"--data {path}: column '{LABEL}' must hold only 0 and 1")
-    if len(df) < 20 or df[LABEL].nunique() < 2:
-        raise ValueError(f"--data {path}: need at least 20 rows and both classes (got {len(df)} rows)")
+    counts = df[LABEL].astype(int).value_counts()
+    if len(df) < 20 or min(counts.get(0, 0), counts.get(1, 0)) < 5:
+        raise ValueError(f"--data {path}: need at least 20 rows and 5 of each class "
+                         f"(got {len(df)} rows: {counts.get(0, 0)} of class 0, {counts.get(1, 0)} of class 1)")
     return df
 
 
