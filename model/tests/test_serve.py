@@ -162,3 +162,20 @@ def test_missing_model_file_is_a_clear_error(tmp_path):
     assert bad.popen.wait(timeout=60) == 2
     bad.stop()
     assert f"model file not found: {tmp_path / 'model.joblib'}" in bad.log()
+
+
+def test_metrics_contract_mismatch_is_refused_naming_the_file(tmp_path):
+    from prometheus_client import CollectorRegistry
+
+    from credit_risk.serve import PredictorMetrics
+
+    PredictorMetrics(MODEL_ROOT / "contract" / "metrics.json", registry=CollectorRegistry())
+    changed = [m for m in CONTRACT if m["name"] != "mlops_predictions_total"]
+    bad = tmp_path / "metrics.json"
+    bad.write_text(json.dumps({"metrics": changed}))
+    with pytest.raises(ValueError, match=r"metrics.json: predictor metrics .* differ from what this predictor exports"):
+        PredictorMetrics(bad, registry=CollectorRegistry())
+    retyped = [{**m, "type": "gauge"} if m["name"] == "mlops_predictions_total" else m for m in CONTRACT]
+    bad.write_text(json.dumps({"metrics": retyped}))
+    with pytest.raises(ValueError, match="mlops_predictions_total must be a counter"):
+        PredictorMetrics(bad, registry=CollectorRegistry())
