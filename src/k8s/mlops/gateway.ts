@@ -9,6 +9,7 @@ import {
   restrictedContainerSecurityJson, restrictedPodSecurityJson, SealedSecretReference, tcp,
 } from '../lib';
 import { ISVC_POD_LABEL } from './model-serving';
+import { ACCURACY_WINDOW_HOURS } from './rules';
 import { mlopsSettings } from './settings';
 
 /** The gateway image (this repository's image, by digest). */
@@ -120,6 +121,8 @@ export class GatewayChart extends PlatformChart {
                   { name: 'GITHUB_TOKEN', valueFrom: { secretKeyRef: github.keyRef('token') } },
                   { name: 'GITHUB_REPOSITORY', value: s.githubRepository },
                   { name: 'GATEWAY_STATE_DIR', value: s.gatewayStateDir },
+                  // The same window ModelAccuracyLow counts labelled predictions over.
+                  { name: 'ACCURACY_WINDOW_HOURS', value: String(ACCURACY_WINDOW_HOURS) },
                   { name: 'TMPDIR', value: '/tmp' },
                 ],
                 resources: { requests: quantities(res.requests), limits: quantities(res.limits) },

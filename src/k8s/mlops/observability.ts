@@ -10,7 +10,7 @@ export interface ObservabilityChartProps {
   readonly config: PlatformConfig;
   /**
    * Rule durations.
-   * @default - `ruleProfiles.default` (5m / 5m / 7d)
+   * @default - `ruleProfiles.default` (for 5m, rate window 5m, offset 7d, accuracy window 24h)
    */
   readonly durations?: RuleDurations;
 }

@@ -22,6 +22,11 @@ export interface MlopsPrometheusRuleProps {
    * @default '7d' (`ruleProfiles.default.offset`)
    */
   readonly offset?: RuleDurations['offset'];
+  /**
+   * Window of the labelled-feedback count of `ModelAccuracyLow` (the gateway's accuracy window).
+   * @default '24h' (`ruleProfiles.default.accuracyWindow`)
+   */
+  readonly accuracyWindow?: RuleDurations['accuracyWindow'];
 }
 
 /**
@@ -41,6 +46,7 @@ export class MlopsPrometheusRule extends Construct {
       for: props.for ?? d.for,
       rateWindow: props.rateWindow ?? d.rateWindow,
       offset: props.offset ?? d.offset,
+      accuracyWindow: props.accuracyWindow ?? d.accuracyWindow,
     });
     new pr.PrometheusRule(this, 'rule', {
       metadata: { name: props.name },

@@ -22,11 +22,17 @@ export interface RuleDurations {
    */
   readonly for: PromDuration;
   /**
-   * The range of every `rate()`/`increase()` in the rules, including the labelled-feedback count
-   * that gates `ModelAccuracyLow`.
+   * The range of every `rate()`/`increase()` in the rules (except the labelled-feedback count).
    * @default '5m'
    */
   readonly rateWindow: PromDuration;
+  /**
+   * The window the gateway computes `mlops_model_accuracy` over (its `ACCURACY_WINDOW_HOURS`);
+   * `ModelAccuracyLow` counts the labelled predictions over the same window, so "accuracy below X
+   * with at least N labels" speaks about one set of predictions.
+   * @default '24h'
+   */
+  readonly accuracyWindow: PromDuration;
   /**
    * How far back the drift comparisons look (`offset`): the class share and the confidence
    * variance are compared against their value this long ago.
@@ -38,9 +44,12 @@ export interface RuleDurations {
 /** `default` for the cluster; `fast` for tests and the local demo. */
 export type RuleProfile = 'default' | 'fast';
 
+/** The gateway's default accuracy window in hours (`ACCURACY_WINDOW_HOURS`); the Deployment sets it explicitly. */
+export const ACCURACY_WINDOW_HOURS = 24;
+
 export const ruleProfiles: Record<RuleProfile, RuleDurations> = {
-  default: { for: '5m', rateWindow: '5m', offset: '7d' },
-  fast: { for: '15s', rateWindow: '30s', offset: '2m' },
+  default: { for: '5m', rateWindow: '5m', offset: '7d', accuracyWindow: `${ACCURACY_WINDOW_HOURS}h` },
+  fast: { for: '15s', rateWindow: '30s', offset: '2m', accuracyWindow: '2m' },
 };
 
 /** The thresholds of the alerts (the same in both profiles). */
@@ -66,8 +75,8 @@ export interface AlertThresholds {
    */
   readonly minAccuracy: number;
   /**
-   * `ModelAccuracyLow` only fires with at least this many labelled predictions in the rate window,
-   * so a handful of labels cannot page anyone.
+   * `ModelAccuracyLow` only fires with at least this many labelled predictions in the accuracy
+   * window, so a handful of labels cannot page anyone.
    * @default 200
    */
   readonly minLabelledSamples: number;
@@ -183,10 +192,10 @@ function alertDefs(ctx: RuleContext, d: RuleDurations): Record<AlertName, AlertD
     },
     ModelAccuracyLow: {
       expr: `(min by (model_name) (${m.modelAccuracy.name}{${model}}) < ${t.minAccuracy})`
-        + ` and on (model_name) (sum by (model_name) (increase(${m.feedbackLabelled.name}{${model}}[${w}])) >= ${t.minLabelledSamples})`,
+        + ` and on (model_name) (sum by (model_name) (increase(${m.feedbackLabelled.name}{${model}}[${d.accuracyWindow}])) >= ${t.minLabelledSamples})`,
       labels: { namespace: ctx.namespace },
       summary: 'Accuracy of {{ $labels.model_name }} is below ' + `${t.minAccuracy}`,
-      description: `Accuracy on labelled feedback is ${value3} (threshold ${t.minAccuracy}, with at least ${t.minLabelledSamples} labelled predictions in ${w}).`,
+      description: `Accuracy on labelled feedback is ${value3} (threshold ${t.minAccuracy}, with at least ${t.minLabelledSamples} labelled predictions in ${d.accuracyWindow}).`,
     },
     PredictionDistributionShift: {
       expr: `abs(${m.classShare.name}{${model}} - ${m.classShare.name}{${model}} offset ${d.offset}) > ${t.classShareShift}`,

@@ -140,6 +140,7 @@ describe('gateway', () => {
       GITHUB_TOKEN: { secretKeyRef: { name: 'mlops-gateway-github', key: 'token' } },
       GITHUB_REPOSITORY: 'self-healing-mlops/self-healing-mlops',
       GATEWAY_STATE_DIR: '/var/lib/gateway',
+      ACCURACY_WINDOW_HOURS: '24',
       TMPDIR: '/tmp',
     });
     // No Secret with data is ever synthesized.

@@ -137,41 +137,41 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
   ],
   ModelAccuracyLow: [
     {
-      // Accuracy 0.851 with 204 labels: above the threshold.
+      // Accuracy 0.851 with 216 labels in the 2 m accuracy window: above the threshold.
       name: 'accuracy just above threshold',
       interval: '5s',
       inputSeries: [
         { series: `mlops_model_accuracy{model_name="${MODEL}"}`, values: '0.851x100' },
-        { series: `mlops_feedback_labelled_total{model_name="${MODEL}"}`, values: '0+34x100' },
+        { series: `mlops_feedback_labelled_total{model_name="${MODEL}"}`, values: '0+9x100' },
       ],
-      alertChecks: [quiet('ModelAccuracyLow', '1m')],
+      alertChecks: [quiet('ModelAccuracyLow', '150s')],
     },
     {
-      // Accuracy far too low but only 198 labelled predictions in the window: not enough evidence.
+      // Accuracy far too low but only 192 labelled predictions in the window: not enough evidence.
       name: 'accuracy low with too few labels',
       interval: '5s',
       inputSeries: [
         { series: `mlops_model_accuracy{model_name="${MODEL}"}`, values: '0.5x100' },
-        { series: `mlops_feedback_labelled_total{model_name="${MODEL}"}`, values: '0+33x100' },
+        { series: `mlops_feedback_labelled_total{model_name="${MODEL}"}`, values: '0+8x100' },
       ],
-      alertChecks: [quiet('ModelAccuracyLow', '1m')],
+      alertChecks: [quiet('ModelAccuracyLow', '150s'), quiet('ModelAccuracyLow', '400s')],
     },
     {
-      // 0.849 with 204 labels in 30 s (≥ 200 from t = 30 s): pending at 40 s, firing at 1 m.
+      // 0.849 with 9 labels per 5 s: ≥ 200 in the window from 115 s, pending at 120 s, firing at 150 s.
       name: 'accuracy just below threshold',
       interval: '5s',
       inputSeries: [
         { series: `mlops_model_accuracy{model_name="${MODEL}"}`, values: '0.849x100' },
-        { series: `mlops_feedback_labelled_total{model_name="${MODEL}"}`, values: '0+34x100' },
+        { series: `mlops_feedback_labelled_total{model_name="${MODEL}"}`, values: '0+9x100' },
       ],
       alertChecks: [
-        quiet('ModelAccuracyLow', '40s'),
+        quiet('ModelAccuracyLow', '120s'),
         {
           alertname: 'ModelAccuracyLow',
-          evalTime: '1m',
+          evalTime: '150s',
           expAlerts: [firing('ModelAccuracyLow', { model_name: MODEL, namespace: NS },
             'Accuracy of credit-risk is below 0.85',
-            'Accuracy on labelled feedback is 0.849 (threshold 0.85, with at least 200 labelled predictions in 30s).')],
+            'Accuracy on labelled feedback is 0.849 (threshold 0.85, with at least 200 labelled predictions in 2m).')],
         },
       ],
     },
@@ -403,14 +403,16 @@ describe('Prometheus rules (promtool)', () => {
 });
 
 describe('rule profiles', () => {
-  test('fast and default differ only in the for/rate-window/offset durations', () => {
+  test('fast and default differ only in their durations (for, rate window, offset, accuracy window)', () => {
     const [def, fast] = [ruleProfiles.default, ruleProfiles.fast];
-    expect(def).toEqual({ for: '5m', rateWindow: '5m', offset: '7d' });
-    expect(fast).toEqual({ for: '15s', rateWindow: '30s', offset: '2m' });
+    expect(def).toEqual({ for: '5m', rateWindow: '5m', offset: '7d', accuracyWindow: '24h' });
+    expect(fast).toEqual({ for: '15s', rateWindow: '30s', offset: '2m', accuracyWindow: '2m' });
     // Replace each profile's durations by placeholders: what remains must be identical.
     const normalize = (groups: unknown, d: typeof def) =>
       JSON.stringify(groups)
         .replace(/"for":"[^"]+"/g, '"for":"<for>"')
+        .split(`[${d.accuracyWindow}]`).join('[<accuracy>]')
+        .split(`predictions in ${d.accuracyWindow})`).join('predictions in <accuracy>)')
         .split(`[${d.rateWindow}]`).join('[<window>]')
         .split(`offset ${d.offset}`).join('offset <offset>')
         .split(`over ${d.rateWindow} `).join('over <window> ')
@@ -425,6 +427,7 @@ describe('rule profiles', () => {
     expect(a).toContain('<for>');
     expect(a).toContain('[<window>]');
     expect(a).toContain('offset <offset>');
+    expect(a).toContain('[<accuracy>]');
     expect(JSON.stringify(prometheusRuleGroups('default', platformConfig))).not.toEqual(JSON.stringify(prometheusRuleGroups('fast', platformConfig)));
   });
 
