@@ -227,6 +227,7 @@ export class ModelPipelineWorkflow extends Component {
           ].join('\n'),
         },
         {
+          id: 'gitleaks',
           name: 'Gitleaks over the pushed history',
           env: { BASE_SHA: '${{ github.event.pull_request.base.sha || github.event.before }}' },
           run: [

@@ -146,3 +146,50 @@ describe('training result → job outputs', () => {
     expect(r.outputs).toEqual({});
   });
 });
+
+describe('model-ci-ct-cd: Gitleaks scans the commits the event brings', () => {
+  const script = step('model-ci-ct-cd', 'secrets', 'gitleaks');
+  // A stand-in for the verified binary that records its arguments (the real one needs the network).
+  const fakeGitleaks = '#!/bin/sh\necho "$@" > gitleaks-args\n';
+
+  function repoWithTwoCommits(): { dir: string; first: string } {
+    const r = run('git init -q . && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m one && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m two && git rev-parse HEAD~1', {}, { gitleaks: fakeGitleaks });
+    expect(r.code).toBe(0);
+    return { dir: r.dir, first: r.stdout.trim() };
+  }
+
+  function scan(dir: string, base: string): string {
+    const r = spawnSync('bash', ['-e', '-c', `chmod +x gitleaks\n${script}`], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', BASE_SHA: base } });
+    expect(r.status).toBe(0);
+    return readFileSync(join(dir, 'gitleaks-args'), 'utf8').trim();
+  }
+
+  test('a pull request or push with a known base scans base..HEAD', () => {
+    const { dir, first } = repoWithTwoCommits();
+    expect(scan(dir, first)).toBe(`git --redact --verbose --exit-code 1 --log-opts=${first}..HEAD .`);
+  });
+
+  test('a first push (zero SHA), a base missing from the clone or a manual run scans all history', () => {
+    const { dir } = repoWithTwoCommits();
+    for (const base of ['0000000000000000000000000000000000000000', 'f'.repeat(40), '']) {
+      expect(scan(dir, base)).toBe('git --redact --verbose --exit-code 1 --log-opts=HEAD .');
+    }
+  });
+});
+
+describe('triage: the posting job\'s concurrency key', () => {
+  const script = step('triage', 'analyze', 'report');
+  const files = (report: object) => ({ 'report.json': JSON.stringify(report), 'report.md': '# report\n' });
+  const prep = 'mkdir -p triage-report && mv report.json report.md triage-report/\n';
+
+  test('is the report\'s dedupeKey, restricted to a safe character set', () => {
+    const r = run(prep + script, { RUN_ID: '42' }, files({ dedupeKey: 'model-ci-ct-cd/test/pytest-failure:abc$(x) "y"' }));
+    expect(r.code).toBe(0);
+    expect(r.outputs['dedupe-key']).toBe('model-ci-ct-cd_test_pytest-failure:abc__x___y_');
+  });
+
+  test('falls back to the run id when the report has none', () => {
+    const r = run(prep + script, { RUN_ID: '42' }, files({}));
+    expect(r.outputs['dedupe-key']).toBe('run-42');
+  });
+});
