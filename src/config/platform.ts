@@ -122,7 +122,9 @@ export const platformConfigSchema = z.strictObject({
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 
 /** Deep partial: what `loadPlatformConfig` accepts as overrides. */
-export type PlatformConfigOverrides = { [K in keyof PlatformConfig]?: PlatformConfig[K] extends object ? Partial<PlatformConfig[K]> : PlatformConfig[K] };
+export type PlatformConfigOverrides = {
+  [K in keyof PlatformConfig]?: PlatformConfig[K] extends object ? Partial<PlatformConfig[K]> : PlatformConfig[K];
+};
 
 /** The defaults: a 3-node K3s homelab. */
 export const platformDefaults: PlatformConfig = {

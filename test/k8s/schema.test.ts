@@ -1,6 +1,6 @@
-import { kubernetesMinor } from '../../src/config/versions';
 import { loadManifests } from './support/dist';
 import { formatPath, mutationTargets, validateManifest } from './support/schema';
+import { kubernetesMinor } from '../../src/config/versions';
 
 /**
  * Every object in dist/ (ours and B's) validates against the schema of its kind: core kinds against

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
+import { ComponentName, syncWaves } from './waves';
 import { Application, ApplicationSpecIgnoreDifferences } from '../../../imports/argocd-application-argoproj.io';
 import { PlatformConfig } from '../../config/platform';
 import { PinnedChart } from '../../config/versions';
-import { ComponentName, syncWaves } from './waves';
 
 /** The in-cluster API server, as ArgoCD names it. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { AppProject } from '../../../imports/argocd-appproject-argoproj.io';
 import { Application } from '../../../imports/argocd-application-argoproj.io';
+import { AppProject } from '../../../imports/argocd-appproject-argoproj.io';
 import { PlatformConfig } from '../../config/platform';
 import { helmCharts } from '../../config/versions';
 import { PlatformChart } from '../lib';
@@ -92,8 +92,12 @@ export class BootstrapSelfManagement extends Construct {
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
     new PlatformApplication(this, 'bootstrap', {
-      config, name: 'bootstrap', namespace: config.namespaces.argocd,
-      source: { distChart: BOOTSTRAP_CHART }, installsCrds: false, cascadeDelete: false,
+      config,
+      name: 'bootstrap',
+      namespace: config.namespaces.argocd,
+      source: { distChart: BOOTSTRAP_CHART },
+      installsCrds: false,
+      cascadeDelete: false,
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PlatformConfig } from '../../config/platform';
 import { standardLabels } from './labels';
+import { PlatformConfig } from '../../config/platform';
 
 /** Kinds that are cluster-scoped: `PlatformChart` never gives them a namespace. */
 export const clusterScopedKinds: ReadonlySet<string> = new Set([

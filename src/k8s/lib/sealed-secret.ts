@@ -3,9 +3,9 @@ import * as path from 'path';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
+import { SealedSecret } from '../../../imports/sealedsecret-bitnami.com';
 import { credentials, CredentialId, credentialKeyRef, sealedFilePath } from '../../config/credentials';
 import { PlatformConfig } from '../../config/platform';
-import { SealedSecret } from '../../../imports/sealedsecret-bitnami.com';
 
 /** Where committed SealedSecret files are read from (the repo root; never an absolute path in output). */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');

@@ -65,12 +65,16 @@ export class ActionsRunnerController extends Construct {
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
     new PlatformApplication(this, 'controller', {
-      config, name: 'arc-controller', namespace: config.namespaces.arcSystems,
+      config,
+      name: 'arc-controller',
+      namespace: config.namespaces.arcSystems,
       source: { chart: helmCharts.arcController, releaseName: ARC_RELEASE, values: arcControllerValues() },
       installsCrds: true,
     });
     new PlatformApplication(this, 'runners', {
-      config, name: 'arc-runners', namespace: config.namespaces.arcRunners,
+      config,
+      name: 'arc-runners',
+      namespace: config.namespaces.arcRunners,
       source: { chart: helmCharts.arcRunnerSet, releaseName: config.runners.scaleSetName, values: arcRunnerSetValues(config) },
       installsCrds: false,
     });

@@ -30,7 +30,9 @@ export class CertManager extends Construct {
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
     new PlatformApplication(this, 'app', {
-      config, name: 'cert-manager', namespace: config.namespaces.certManager,
+      config,
+      name: 'cert-manager',
+      namespace: config.namespaces.certManager,
       source: { chart: helmCharts.certManager, releaseName: 'cert-manager', values: certManagerValues() },
       installsCrds: true,
     });

@@ -88,13 +88,17 @@ export class CloudnativePg extends Construct {
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
     new PlatformApplication(this, 'operator', {
-      config, name: 'cloudnative-pg', namespace: config.namespaces.mlflow,
+      config,
+      name: 'cloudnative-pg',
+      namespace: config.namespaces.mlflow,
       source: { chart: helmCharts.cloudnativePg, releaseName: 'cnpg', values: cloudnativePgValues() },
       installsCrds: true,
       cascadeDelete: false,
     });
     new PlatformApplication(this, 'cluster', {
-      config, name: 'mlflow-db', namespace: config.namespaces.mlflow,
+      config,
+      name: 'mlflow-db',
+      namespace: config.namespaces.mlflow,
       source: { chart: helmCharts.cnpgCluster, releaseName: MLFLOW_DB, values: cnpgClusterValues(config) },
       installsCrds: false,
       // The database outlives its Application: deleting the Application must not delete the data.

@@ -1,16 +1,16 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PlatformConfig } from '../../config/platform';
 import { ActionsRunnerController } from './arc';
 import { CertManager } from './cert-manager';
 import { CloudnativePg } from './cloudnative-pg';
-import { KubePrometheusStack } from './kube-prometheus-stack';
 import { Kserve } from './kserve';
+import { KubePrometheusStack } from './kube-prometheus-stack';
 import { Mlflow, MlflowChart } from './mlflow';
 import { Namespaces, NamespacesChart } from './namespaces';
 import { ObjectStore, ObjectStoreChart } from './object-store';
 import { PlatformSecrets, PlatformSecretsChart } from './platform-secrets';
 import { SealedSecrets } from './sealed-secrets';
+import { PlatformConfig } from '../../config/platform';
 
 export * from './arc';
 export * from './cert-manager';

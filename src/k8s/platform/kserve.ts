@@ -34,14 +34,18 @@ export class Kserve extends Construct {
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
     new PlatformApplication(this, 'crd', {
-      config, name: 'kserve-crd', namespace: config.namespaces.kserve,
+      config,
+      name: 'kserve-crd',
+      namespace: config.namespaces.kserve,
       source: { chart: helmCharts.kserveCrd, releaseName: 'kserve-crd', values: {} },
       installsCrds: true,
       // Removing the Application must not delete the CRDs (that deletes every InferenceService).
       cascadeDelete: false,
     });
     new PlatformApplication(this, 'controller', {
-      config, name: 'kserve', namespace: config.namespaces.kserve,
+      config,
+      name: 'kserve',
+      namespace: config.namespaces.kserve,
       source: { chart: helmCharts.kserve, releaseName: 'kserve', values: kserveValues(config) },
       installsCrds: false,
       // cert-manager's cainjector writes the webhook CA bundle.

@@ -40,7 +40,9 @@ export interface KubePrometheusStackValues {
   readonly grafana: {
     readonly admin: { readonly existingSecret: string; readonly userKey: string; readonly passwordKey: string };
     readonly persistence: { readonly enabled: boolean; readonly storageClassName: string; readonly size: string };
-    readonly sidecar: { readonly dashboards: { readonly enabled: boolean; readonly label: string; readonly labelValue: string; readonly searchNamespace: string } };
+    readonly sidecar: {
+      readonly dashboards: { readonly enabled: boolean; readonly label: string; readonly labelValue: string; readonly searchNamespace: string };
+    };
     readonly resources: object;
   };
   /** K3s runs these inside the k3s binary; their endpoints are not scrapeable separately. */
@@ -93,7 +95,9 @@ export class KubePrometheusStack extends Construct {
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
     new PlatformApplication(this, 'app', {
-      config, name: 'kube-prometheus-stack', namespace: config.namespaces.monitoring,
+      config,
+      name: 'kube-prometheus-stack',
+      namespace: config.namespaces.monitoring,
       source: { chart: helmCharts.kubePrometheusStack, releaseName: 'kube-prometheus-stack', values: kubePrometheusStackValues(config) },
       installsCrds: true,
       // The operator's admission webhook patch job rewrites the caBundle.

@@ -82,28 +82,41 @@ export class MlflowChart extends PlatformChart {
 
     new NamespaceNetworkBaseline(this, 'baseline', { namespace: ns });
     new AllowPolicy(this, 'same-namespace', {
-      name: 'allow-same-namespace', namespace: ns, podLabels: {},
+      name: 'allow-same-namespace',
+      namespace: ns,
+      podLabels: {},
       ingress: [{ peers: [{ podSelector: {} }], ports: [] }],
       egress: [{ peers: [{ podSelector: {} }], ports: [] }],
     });
     // The CloudNativePG operator and its instance managers use the API server; the operator's webhook is called by it.
     new AllowPolicy(this, 'api-server', {
-      name: 'allow-api-server', namespace: ns, podLabels: {},
+      name: 'allow-api-server',
+      namespace: ns,
+      podLabels: {},
       egress: [{ peers: [{ ipBlock: { cidr: config.network.nodeCidr } }], ports: [tcp(config.network.apiServerPort)] }],
     });
     new AllowPolicy(this, 'webhook', {
-      name: 'allow-cnpg-webhook', namespace: ns, podLabels: { 'app.kubernetes.io/name': 'cloudnative-pg' },
+      name: 'allow-cnpg-webhook',
+      namespace: ns,
+      podLabels: { 'app.kubernetes.io/name': 'cloudnative-pg' },
       ingress: [{ peers: [{ ipBlock: { cidr: config.network.nodeCidr } }], ports: [tcp(9443)] }],
     });
     new AllowPolicy(this, 'clients', {
-      name: 'allow-mlflow-clients', namespace: ns, podLabels: mlflowPodLabels,
+      name: 'allow-mlflow-clients',
+      namespace: ns,
+      podLabels: mlflowPodLabels,
       ingress: [{
-        peers: [{ namespaceSelector: namespaceSelector(config.namespaces.arcRunners) }, { namespaceSelector: namespaceSelector(config.namespaces.mlops) }],
+        peers: [
+          { namespaceSelector: namespaceSelector(config.namespaces.arcRunners) },
+          { namespaceSelector: namespaceSelector(config.namespaces.mlops) },
+        ],
         ports: [tcp(MLFLOW_PORT)],
       }],
     });
     new AllowPolicy(this, 'metrics', {
-      name: 'allow-prometheus', namespace: ns, podLabels: {},
+      name: 'allow-prometheus',
+      namespace: ns,
+      podLabels: {},
       ingress: [{
         peers: [{ namespaceSelector: namespaceSelector(config.namespaces.monitoring), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
         // CloudNativePG instance and operator metrics.

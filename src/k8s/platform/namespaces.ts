@@ -87,7 +87,11 @@ export class Namespaces extends Construct {
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
     new PlatformApplication(this, 'app', {
-      config, name: 'namespaces', namespace: config.namespaces.argocd, source: { distChart: 'namespaces' }, installsCrds: false,
+      config,
+      name: 'namespaces',
+      namespace: config.namespaces.argocd,
+      source: { distChart: 'namespaces' },
+      installsCrds: false,
       // Deleting the Application must never delete namespaces (and everything in them).
       cascadeDelete: false,
     });

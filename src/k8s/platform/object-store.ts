@@ -131,7 +131,11 @@ export class ObjectStore extends Construct {
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
     new PlatformApplication(this, 'app', {
-      config, name: 'object-store', namespace: config.namespaces.mlflow, source: { distChart: 'object-store' }, installsCrds: false,
+      config,
+      name: 'object-store',
+      namespace: config.namespaces.mlflow,
+      source: { distChart: 'object-store' },
+      installsCrds: false,
       // The PersistentVolume holds the artifacts and backups: never cascade-deleted.
       cascadeDelete: false,
     });

@@ -28,7 +28,9 @@ export class SealedSecrets extends Construct {
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
     new PlatformApplication(this, 'app', {
-      config, name: 'sealed-secrets', namespace: config.namespaces.sealedSecrets,
+      config,
+      name: 'sealed-secrets',
+      namespace: config.namespaces.sealedSecrets,
       source: { chart: helmCharts.sealedSecrets, releaseName: 'sealed-secrets', values: sealedSecretsValues() },
       installsCrds: true,
     });

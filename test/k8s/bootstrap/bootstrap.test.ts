@@ -78,8 +78,12 @@ describe('PlatformApplication', () => {
   test('sets wave, SSA only for CRD installers, finalizer by default, RespectIgnoreDifferences with ignores', () => {
     const chart = new AppsChart(Testing.app(), 'apps', platformConfig);
     new PlatformApplication(chart, 'a', {
-      config: platformConfig, name: 'kserve', namespace: 'kserve', source: { chart: helmCharts.kserve, releaseName: 'kserve', values: { a: 1 } },
-      installsCrds: false, ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }],
+      config: platformConfig,
+      name: 'kserve',
+      namespace: 'kserve',
+      source: { chart: helmCharts.kserve, releaseName: 'kserve', values: { a: 1 } },
+      installsCrds: false,
+      ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }],
     });
     const [app] = Testing.synth(chart);
     expect(app.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe(String(syncWaves.kserve));

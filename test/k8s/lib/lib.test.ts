@@ -39,16 +39,22 @@ describe('security defaults', () => {
     const chart = new PlatformChart(Testing.app(), 'sec', { config: platformConfig, component: 'demo', namespace: 'mlops' });
     const d = new kplus.Deployment(chart, 'web', { securityContext: restrictedPodSecurity() });
     d.addContainer({
-      image: 'example.org/web@sha256:' + 'a'.repeat(64), portNumber: 8080,
-      securityContext: restrictedContainerSecurity(), resources: containerResources({ cpu: '100m', memory: '128Mi' }),
+      image: 'example.org/web@sha256:' + 'a'.repeat(64),
+      portNumber: 8080,
+      securityContext: restrictedContainerSecurity(),
+      resources: containerResources({ cpu: '100m', memory: '128Mi' }),
     });
     const dep = Testing.synth(chart).find((o) => o.kind === 'Deployment');
     const pod = dep.spec.template.spec;
     const c = pod.containers[0];
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(c.securityContext).toMatchObject({
-      runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
-      capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(c.resources).toEqual({ limits: { cpu: '400m', memory: '128Mi' }, requests: { cpu: '100m', memory: '128Mi' } });
   });
@@ -64,7 +70,9 @@ describe('network policies', () => {
     const chart = new PlatformChart(Testing.app(), 'net', { config: platformConfig, component: 'demo' });
     new NamespaceNetworkBaseline(chart, 'base', { namespace: 'mlops' });
     new AllowPolicy(chart, 'allow', {
-      name: 'allow-am', namespace: 'mlops', podLabels: { app: 'gw' },
+      name: 'allow-am',
+      namespace: 'mlops',
+      podLabels: { app: 'gw' },
       ingress: [{ peers: [{ namespaceSelector: namespaceSelector('monitoring') }], ports: [tcp(8080)] }],
     });
     const [deny, dns, allow] = Testing.synth(chart);

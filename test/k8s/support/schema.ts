@@ -249,8 +249,7 @@ export function validateManifest(obj: any): Validation {
 export function mutationTargets(obj: any): { strict: string[][]; required: string[][] } {
   const out = { strict: [] as string[][], required: [] as string[][] };
   const core = coreModelName(obj.apiVersion, obj.kind);
-  if (core) walkCore(obj, core, [], out);
-  else {
+  if (core) {walkCore(obj, core, [], out);} else {
     const crd = crdValidator(obj.apiVersion, obj.kind);
     if (crd) walkCrd(obj, crd.jsonSchema, [], out);
     walkCore(obj.metadata, 'V1ObjectMeta', ['metadata'], out);
