@@ -66,7 +66,8 @@ export function imageJob(options: ImageJobOptions): github.workflows.Job {
           'provenance': 'mode=max',
           'cache-from': 'type=gha',
           'cache-to': 'type=gha,mode=max',
-          'build-args': ['MLFLOW_MODEL_VERSION=${{ env.MODEL_VERSION }}', 'MLFLOW_RUN_ID=${{ env.RUN_ID }}'].join('\n'),
+          // model/Dockerfile turns these into its OCI labels (io.mlflow.model.version, io.mlflow.run.id, revision).
+          'build-args': ['MLFLOW_MODEL_VERSION=${{ env.MODEL_VERSION }}', 'MLFLOW_RUN_ID=${{ env.RUN_ID }}', 'GIT_SHA=${{ github.sha }}'].join('\n'),
           'labels': [
             'org.opencontainers.image.source=${{ github.server_url }}/${{ github.repository }}',
             'org.opencontainers.image.revision=${{ github.sha }}',
