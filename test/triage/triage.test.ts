@@ -6,6 +6,7 @@ import { fetchRun } from '../../src/triage/github';
 import { KEPT, PLANTED, plantedLog } from '../analysis/support/secrets';
 import { GeminiFake, startGeminiFake } from '../fakes/gemini';
 import { FakeRun, GitHubFake, startGitHubFake } from '../fakes/github';
+import { OpenAiFake, startOpenAiFake } from '../fakes/openai';
 import { SlackFake, startSlackFake } from '../fakes/slack';
 
 const LOGS = path.join(__dirname, '..', 'fixtures', 'triage', 'actions');
@@ -241,6 +242,23 @@ describe('mlops triage end to end (Octokit, @google/genai, Slack clients against
     fs.writeFileSync(tampered, JSON.stringify({ ...report, extra: 'field' }));
     expect((await cli(['triage', '--from-report', tampered, '--sink', 'github'])).code).toBe(2);
     expect(gh.requests.length).toBe(requests);
+  });
+
+  test('several --log files: the most specific verdict wins; an OpenAI-compatible endpoint explains it', async () => {
+    const local: OpenAiFake = await startOpenAiFake();
+    try {
+      local.push({ content: JSON.stringify({ summary: 'Bandit flagged shell=True.', rootCause: 'subprocess with a shell', remediation: 'pass a list' }) });
+      process.env.OPENAI_BASE_URL = local.baseUrl;
+      process.env.OPENAI_MODEL = 'qwen2.5:7b';
+      const r = await cli(['triage', '--log', path.join(LOGS, 'unknown.txt'), '--log', path.join(LOGS, 'bandit-text.txt'), '--provider', 'openai', '--json', '--workflow', 'model-ci-ct-cd', '--job', 'sast']);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report).toMatchObject({ failureType: 'sast', team: 'security', provider: 'openai', summary: 'Bandit flagged shell=True.' });
+      expect(report.dedupeKey).toMatch(/^model-ci-ct-cd\|sast\|sast\|/);
+      expect(local.prompts()[0]).toContain('B602');
+    } finally {
+      await local.close();
+    }
   });
 
   test('usage errors exit 2 and name the problem', async () => {
