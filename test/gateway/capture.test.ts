@@ -157,7 +157,7 @@ describe('POST /webhooks/kserve', () => {
       method: 'POST', headers: { 'content-type': 'application/json', 'ce-specversion': '1.0' }, body: '{}',
     });
     expect(noId.status).toBe(400);
-    expect((await noId.json()).error).toBe('header ce-id is missing');
+    expect(((await noId.json()) as { error: string }).error).toBe('header ce-id is missing');
     expect((await captures(gw)).rows).toEqual([]);
     const text = await metricsText(gw);
     expect(text).toMatch(/mlops_gateway_rejected_total\{endpoint="kserve",reason="malformed-json"\} 1/);
