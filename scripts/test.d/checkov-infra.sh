@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p reports
 work=$(mktemp -d)
+policies="$PWD/test/infra/checkov-policies"
 trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 
 # Skipped checkov checks, each with its reason. None today: no built-in check applies to bpg/proxmox
@@ -30,11 +31,13 @@ mkdir -p "$work/scan/static" "$work/scan/dhcp"
 cp "$work"/static/stacks/*/cdk.tf.json "$work/scan/static/"
 cp "$work"/dhcp/stacks/*/cdk.tf.json "$work/scan/dhcp/"
 
-scan() { # <dir> <output dir>
+scan() { # <dir to scan> <output path prefix: writes PREFIX.json and PREFIX.xml>
   local skip_args=()
   [ ${#skips[@]} -eq 0 ] || skip_args=(--skip-check "$(IFS=,; echo "${skips[*]}")")
-  checkov -d "$1" --framework terraform_json secrets --external-checks-dir test/infra/checkov-policies \
-    --skip-download --compact "${skip_args[@]}" -o cli -o json -o junitxml --output-file-path "console,$2.json,$2.xml" || true
+  # Run from the work dir: checkov reads a .checkov.yaml in its working directory, and the repository's
+  # belongs to the dist/ scan (kubernetes framework, quiet), not to this one.
+  (cd "$work" && checkov -d "$1" --framework terraform_json secrets --external-checks-dir "$policies" \
+    --skip-download --compact "${skip_args[@]}" -o cli -o json -o junitxml --output-file-path "console,$2.json,$2.xml") || true
 }
 
 # 2. The real stacks: every policy runs on every resource and passes.
