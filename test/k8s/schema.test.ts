@@ -64,3 +64,21 @@ test('type errors are reported with the path', () => {
   ns.metadata.labels = { a: 1 };
   expect(validateManifest(ns).errors).toEqual([{ path: 'metadata.labels.a', message: 'must be a string' }]);
 });
+
+test('a SealedSecret (emitted once a credential is sealed) validates against its CRD; a misspelling is rejected', () => {
+  const ss = {
+    apiVersion: 'bitnami.com/v1alpha1',
+    kind: 'SealedSecret',
+    metadata: { name: 'mlops-gateway-token', namespace: 'mlops' },
+    spec: { encryptedData: { token: 'AgB=' }, template: { metadata: { name: 'mlops-gateway-token', namespace: 'mlops' }, type: 'Opaque' } },
+  };
+  expect(validateManifest(ss)).toEqual({ against: 'CRD sealed-secrets/bitnami.com_sealedsecrets.yaml', errors: [] });
+  const bad = clone(ss) as any;
+  bad.spec.encryptedDatta = bad.spec.encryptedData;
+  delete bad.spec.encryptedData;
+  expect(validateManifest(bad).errors.map((e) => e.path)).toEqual(expect.arrayContaining(['spec.encryptedDatta', 'spec.encryptedData']));
+});
+
+test('core validation uses the Kubernetes 1.30 models (@kubernetes/client-node 0.22)', () => {
+  expect(require('@kubernetes/client-node/package.json').version).toMatch(/^0\.22\./);
+});

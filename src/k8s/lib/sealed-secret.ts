@@ -14,6 +14,11 @@ export interface SealedSecretReferenceProps {
   readonly config: PlatformConfig;
   /** The credential (a row of `src/config/credentials.ts`). */
   readonly credential: CredentialId;
+  /**
+   * Directory the `secrets/sealed/…` path is resolved against.
+   * @default - the repository root
+   */
+  readonly root?: string;
 }
 
 /**
@@ -45,7 +50,7 @@ export class SealedSecretReference extends Construct {
     this.secret = kplus.Secret.fromSecretName(this, 'secret', c.name);
 
     const file = sealedFilePath(this.namespace, c.name);
-    const abs = path.join(REPO_ROOT, file);
+    const abs = path.join(props.root ?? REPO_ROOT, file);
     if (!fs.existsSync(abs)) return;
     const sealed = parse(fs.readFileSync(abs, 'utf8')) as {
       kind?: string; metadata?: { name?: string; namespace?: string }; spec?: { encryptedData?: Record<string, string> };

@@ -95,3 +95,36 @@ describe('SealedSecretReference', () => {
     expect(Testing.synth(chart).filter((o) => o.kind === 'Secret' || o.kind === 'SealedSecret')).toEqual([]);
   });
 });
+
+describe('SealedSecretReference with a sealed file', () => {
+  const fs = require('fs') as typeof import('fs');
+  const os = require('os') as typeof import('os');
+  const path = require('path') as typeof import('path');
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'sealed-'));
+    fs.mkdirSync(path.join(root, 'secrets/sealed/mlops'), { recursive: true });
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const write = (doc: string) => fs.writeFileSync(path.join(root, 'secrets/sealed/mlops/mlops-gateway-token.yaml'), doc);
+  const synth = () => {
+    const chart = new PlatformChart(Testing.app(), 'ss', { config: platformConfig, component: 'demo' });
+    new SealedSecretReference(chart, 'gw', { config: platformConfig, credential: 'gatewayToken', root });
+    return Testing.synth(chart);
+  };
+
+  test('emits the SealedSecret with the committed ciphertext', () => {
+    write('apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: mlops-gateway-token, namespace: mlops}\nspec:\n  encryptedData: {token: AgBy3i4OJSWK+PiTySYZZA==}\n');
+    const [ss] = synth();
+    expect(ss.kind).toBe('SealedSecret');
+    expect(ss.metadata).toMatchObject({ name: 'mlops-gateway-token', namespace: 'mlops' });
+    expect(ss.spec.encryptedData).toEqual({ token: 'AgBy3i4OJSWK+PiTySYZZA==' });
+  });
+
+  test('a sealed file that disagrees with the table fails synth, naming the file', () => {
+    write('apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: mlops-gateway-token, namespace: mlops}\nspec:\n  encryptedData: {password: AgB=}\n');
+    expect(synth).toThrow('secrets/sealed/mlops/mlops-gateway-token.yaml: encryptedData keys [password] differ from the credentials table [token]');
+    write('apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: other, namespace: mlops}\nspec:\n  encryptedData: {token: AgB=}\n');
+    expect(synth).toThrow('secrets/sealed/mlops/mlops-gateway-token.yaml: metadata must be mlops/mlops-gateway-token (the credentials table), got mlops/other');
+  });
+});
