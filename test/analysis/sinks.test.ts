@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AnalysisStore, createSink, dedupeLabel, dedupeMarker, GitHubSink, Post, Redactor, UsageError } from '../../src/analysis';
+import { AnalysisStore, createSink, dedupeLabel, dedupeMarker, GitHubSink, Post, Redactor, toSlackText, UsageError } from '../../src/analysis';
 import { GitHubFake, startGitHubFake } from '../fakes/github';
 import { SlackFake, startSlackFake } from '../fakes/slack';
 
@@ -123,5 +123,12 @@ describe('createSink', () => {
     await createSink('file', { out }).post({ ...post('file-1'), json: { a: 1 } });
     expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toContain('# title file-1');
     expect(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'))).toEqual({ a: 1 });
+  });
+});
+
+describe('toSlackText', () => {
+  test('drops HTML helper tags, escapes Slack control characters, converts bold and links', () => {
+    const md = '**Root cause:** a < b & c\n<details><summary>Evidence</summary>\n\n<!-- mlops-key:1234abcd -->\n[run](https://github.com/acme/model/actions/runs/1?a=1&b=2)';
+    expect(toSlackText('CI <lint>', md)).toBe('*CI &lt;lint&gt;*\n*Root cause:* a &lt; b &amp; c\nEvidence\n\n\n<https://github.com/acme/model/actions/runs/1?a=1&b=2|run>');
   });
 });

@@ -16,14 +16,21 @@ export interface SlackSinkOptions {
   readonly store?: AnalysisStore;
 }
 
-/** Converts the report's Markdown to Slack mrkdwn (headings, bold, links). */
+/**
+ * Converts the report's Markdown to Slack mrkdwn: HTML helper tags dropped, `&`/`<`/`>` escaped
+ * (Slack's control characters), then headings, bold and links converted.
+ */
 export function toSlackText(title: string, markdown: string): string {
-  const body = markdown
+  const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const body = esc(
+    markdown
+      .replace(/<!--[\s\S]*?-->/g, '')
+      .replace(/<\/?(details|summary|sub)>/g, ''),
+  )
     .replace(/^#{1,6}\s+(.*)$/gm, '*$1*')
     .replace(/\*\*([^*\n]+)\*\*/g, '*$1*')
-    .replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, '<$2|$1>')
-    .replace(/<!--[\s\S]*?-->/g, '');
-  return `*${title}*\n${body}`.slice(0, 39_000);
+    .replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, (_all, text: string, url: string) => `<${url.replace(/&amp;/g, '&')}|${text}>`);
+  return `*${esc(title)}*\n${body}`.slice(0, 39_000);
 }
 
 /** Slack through `@slack/web-api` (retries off: one layer) or an incoming webhook. */
