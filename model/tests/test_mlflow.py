@@ -67,6 +67,7 @@ def test_training_logs_and_registers_and_reads_back(tracking, tmp_path):
     model = mlflow.sklearn.load_model("models:/credit-risk-test/1")
     info = mlflow.models.get_model_info("models:/credit-risk-test/1")
     assert [c["name"] for c in info.signature.inputs.to_dict()] == list(FEATURE_NAMES)
+    assert info.saved_input_example_info is not None  # the input example was logged with the model
     assert model.predict(data[list(FEATURE_NAMES)].astype({n: float for n in FEATURE_NAMES[:11]}).head(3)).shape == (3,)
 
     meta = json.loads((tmp_path / "model-metadata.json").read_text())
