@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { platformConfig } from '../../../src/config/platform';
@@ -97,9 +100,6 @@ describe('SealedSecretReference', () => {
 });
 
 describe('SealedSecretReference with a sealed file', () => {
-  const fs = require('fs') as typeof import('fs');
-  const os = require('os') as typeof import('os');
-  const path = require('path') as typeof import('path');
   let root: string;
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'sealed-'));
