@@ -24,7 +24,7 @@ stage() {
 # Generated files must equal a fresh synthesis: project files, imports, dist/, workflows.
 stage "synth + drift check" bash scripts/check-generated.sh
 stage "typecheck (tsc)" tsc --noEmit -p test/tsconfig.json
-stage "jest" jest --ci --json --outputFile=reports/jest.json
+stage "jest" jest --ci --coverage=false --json --outputFile=reports/jest.json
 stage "eslint" env ESLINT_USE_FLAT_CONFIG=false eslint --ext .ts --no-error-on-unmatched-pattern src test bench .projenrc.ts
 for extra in scripts/test.d/*.sh; do
   [ -f "$extra" ] || continue
