@@ -13,6 +13,8 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+// Benchmarks run from a checkout with devDependencies installed, like the tests.
+// eslint-disable-next-line import/no-extraneous-dependencies
 import autocannon from 'autocannon';
 import { startGithubDispatchFake } from '../test/fakes/github-dispatch';
 import { alertGroup } from '../test/gateway/payloads';
@@ -57,8 +59,12 @@ async function main(): Promise<void> {
   const port = await freePort();
   const gateway = startProcess(process.execPath, [path.join(root, 'bin', 'mlops'), 'gateway', '--port', String(port), '--host', '127.0.0.1'], {
     env: {
-      ...process.env, GATEWAY_TOKEN: token, GITHUB_TOKEN: 'ghs_bench', GITHUB_REPOSITORY: 'bench/bench',
-      GITHUB_API_URL: github.url, GATEWAY_STATE_DIR: stateDir,
+      ...process.env,
+      GATEWAY_TOKEN: token,
+      GITHUB_TOKEN: 'ghs_bench',
+      GITHUB_REPOSITORY: 'bench/bench',
+      GITHUB_API_URL: github.url,
+      GATEWAY_STATE_DIR: stateDir,
     },
   });
   const url = `http://127.0.0.1:${port}`;
@@ -71,21 +77,34 @@ async function main(): Promise<void> {
     let n = 0;
     const body = () => JSON.stringify({ ...template, groupKey: `{}/{team="platform"}:{alertname="InferenceLatencyHigh", n="${n++}"}` });
     // Warm-up (JIT, SQLite page cache), not measured.
-    await autocannon({ url: `${url}/webhooks/alertmanager`, connections: 4, duration: 1, method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, setupClient: (c) => c.setBody(body()),
-      requests: [{ setupRequest: (r) => ({ ...r, body: body() }) }] });
+    await autocannon({
+      url: `${url}/webhooks/alertmanager`,
+      connections: 4,
+      duration: 1,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'authorization': `Bearer ${token}` },
+      setupClient: (c) => c.setBody(body()),
+      requests: [{ setupRequest: (r) => ({ ...r, body: body() }) }],
+    });
 
     const cpuBefore = cpuMs(gateway.child.pid!);
     let kserve: ReturnType<typeof autocannon> | undefined;
     if (captureAvailable) {
       kserve = autocannon({
-        url: `${url}/webhooks/kserve`, connections: 16, overallRate: 500, duration: seconds, method: 'POST',
+        url: `${url}/webhooks/kserve`,
+        connections: 16,
+        overallRate: 500,
+        duration: seconds,
+        method: 'POST',
         requests: [{ setupRequest: (r) => ({ ...r, ...kserveEvent() }) }],
       });
     }
     const alerts = await autocannon({
-      url: `${url}/webhooks/alertmanager`, connections, duration: seconds, method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      url: `${url}/webhooks/alertmanager`,
+      connections,
+      duration: seconds,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'authorization': `Bearer ${token}` },
       requests: [{ setupRequest: (r) => ({ ...r, body: body() }) }],
     });
     const k = kserve ? await kserve : undefined;
