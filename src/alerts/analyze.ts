@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { causeIds, rankCauses, type AlertEvidence, type CauseId, type RankedCause } from './causes';
+import { gatherKubernetes, type KubernetesFacts } from './kubernetes';
+import { gatherPrometheus, type PrometheusFacts } from './prometheus';
+import { releaseHistory, type Rollout } from './rollouts';
 import { analyze, type AnalyzeResult } from '../analysis/analyze';
 import { sanitizeText } from '../analysis/hygiene';
 import { loadPrompt } from '../analysis/prompts';
@@ -9,10 +13,6 @@ import type { AnalysisStore } from '../analysis/store';
 import { alertCatalog, type AlertType } from '../config/metrics';
 import { teamById, teams, type TeamId } from '../config/teams';
 import type { WebhookAlert } from '../gateway/schema';
-import { causeIds, rankCauses, type AlertEvidence, type CauseId, type RankedCause } from './causes';
-import { gatherKubernetes, type KubernetesFacts } from './kubernetes';
-import { gatherPrometheus, type PrometheusFacts } from './prometheus';
-import { releaseHistory, type Rollout } from './rollouts';
 
 /** The alert analysis report (`--json` prints it inside the shared envelope, kind `alert`). */
 export interface AlertReport extends Report {
@@ -202,7 +202,12 @@ export interface ExplainOptions {
 }
 
 /** Runs the LLM path (through the analysis core) or returns the offline report as is. */
-export async function explain(alert: WebhookAlert, ctx: GatheredContext, report: AlertReport, opts: ExplainOptions): Promise<{ report: AlertReport; result: AnalyzeResult<LlmAnswer> }> {
+export async function explain(
+  alert: WebhookAlert,
+  ctx: GatheredContext,
+  report: AlertReport,
+  opts: ExplainOptions,
+): Promise<{ report: AlertReport; result: AnalyzeResult<LlmAnswer> }> {
   const logs = (ctx.kube?.logLines ?? []).slice(-150).map((l) => `${l.source}: ${l.line}`).join('\n') || '(none read)';
   const events = (ctx.kube?.events ?? []).join('\n') || '(none read)';
   const metrics = Object.entries(ctx.prom?.queries ?? {}).map(([k, q]) => `${k}: ${q} → ${ctx.prom?.peaks[k] ?? 'no data'}`).join('\n') || '(none read)';

@@ -45,52 +45,72 @@ export interface CauseDefinition {
 
 export const causeTable: readonly CauseDefinition[] = [
   {
-    id: 'fault-injection', title: 'Fault injection is switched on in the predictor (artificial delay)', weight: 0.95,
+    id: 'fault-injection',
+    title: 'Fault injection is switched on in the predictor (artificial delay)',
+    weight: 0.95,
     explains: ['latency'],
     remediation: 'Turn the predictor\'s fault-injection delay off (unset it in the InferenceService env through git) and confirm p95 latency drops.',
   },
   {
-    id: 'oom-killed', title: 'A predictor container was OOMKilled', weight: 0.9,
+    id: 'oom-killed',
+    title: 'A predictor container was OOMKilled',
+    weight: 0.9,
     explains: ['availability', 'errors', 'latency'],
     remediation: 'Raise the predictor memory limit in the platform config or reduce batch/model size; check for a memory leak since the last release.',
   },
   {
-    id: 'model-load-failure', title: 'The model failed to load', weight: 0.85,
+    id: 'model-load-failure',
+    title: 'The model failed to load',
+    weight: 0.85,
     explains: ['availability', 'errors'],
     remediation: 'Check the image digest and model artifact in release.json; roll back to the previous release with `mlops bump-image --rollback` if the new one is broken.',
   },
   {
-    id: 'recent-rollout', title: 'A rollout shortly before the alert', weight: 0.8,
+    id: 'recent-rollout',
+    title: 'A rollout shortly before the alert',
+    weight: 0.8,
     explains: ['latency', 'errors', 'availability'],
     remediation: 'Compare the release diff; if the new model or image is the cause, roll back to the previous release through git.',
   },
   {
-    id: 'memory-pressure', title: 'Memory close to the container limit', weight: 0.75,
+    id: 'memory-pressure',
+    title: 'Memory close to the container limit',
+    weight: 0.75,
     explains: ['availability', 'latency'],
     remediation: 'Raise the memory limit or lower concurrency; look at the working set trend since the last rollout.',
   },
   {
-    id: 'cpu-throttling', title: 'CPU throttling (CFS quota exhausted)', weight: 0.7,
+    id: 'cpu-throttling',
+    title: 'CPU throttling (CFS quota exhausted)',
+    weight: 0.7,
     explains: ['latency'],
     remediation: 'Raise the CPU limit (or remove it and keep the request), or scale out the predictor.',
   },
   {
-    id: 'traffic-surge', title: 'Traffic above twice its 1-hour baseline', weight: 0.65,
+    id: 'traffic-surge',
+    title: 'Traffic above twice its 1-hour baseline',
+    weight: 0.65,
     explains: ['latency', 'errors'],
     remediation: 'Scale out (raise minReplicas / autoscaling target) and find where the extra traffic comes from.',
   },
   {
-    id: 'container-restarts', title: 'Predictor container restarts', weight: 0.6,
+    id: 'container-restarts',
+    title: 'Predictor container restarts',
+    weight: 0.6,
     explains: ['availability', 'errors'],
     remediation: 'Read the previous container\'s log and the pod events for the exit reason; fix the crash before raising limits.',
   },
   {
-    id: 'error-log', title: 'Errors in the predictor log', weight: 0.5,
+    id: 'error-log',
+    title: 'Errors in the predictor log',
+    weight: 0.5,
     explains: ['errors', 'availability'],
     remediation: 'Read the quoted error lines and the code path they point to.',
   },
   {
-    id: 'insufficient-evidence', title: 'Insufficient evidence', weight: 0,
+    id: 'insufficient-evidence',
+    title: 'Insufficient evidence',
+    weight: 0,
     explains: [],
     remediation: 'No documented cause matched the logs, events and metrics gathered; check the dashboards and upstream dependencies by hand.',
   },
@@ -176,7 +196,7 @@ export function rankCauses(ev: AlertEvidence): RankedCause[] {
     }
   }
   for (const reason of ev.terminatedReasons) {
-    if (reason === 'OOMKilled') add('oom-killed', 1, `pod status: last state terminated, reason OOMKilled`);
+    if (reason === 'OOMKilled') add('oom-killed', 1, 'pod status: last state terminated, reason OOMKilled');
   }
   for (const e of ev.events) {
     if (/OOMKill/i.test(e)) add('oom-killed', 1, `event: ${e}`);

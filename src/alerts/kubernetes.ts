@@ -85,7 +85,9 @@ export async function gatherKubernetes(
     const containers = pod?.containers.length ? pod.containers : [undefined];
     for (const container of containers) {
       const readLog = async (previous: boolean) => {
-        const { body } = await core.readNamespacedPodLog(podName!, namespace, container, false, undefined, undefined, undefined, previous, undefined, tail);
+        const { body } = await core.readNamespacedPodLog(
+          podName!, namespace, container, false, undefined, undefined, undefined, previous, undefined, tail,
+        );
         const source = `log ${podName}${container ? `/${container}` : ''}${previous ? ' (previous container)' : ''}`;
         for (const line of String(body).split('\n')) if (line.trim()) logLines.push({ line, source });
       };

@@ -18,10 +18,15 @@ export async function queryRange(baseUrl: string, query: string, start: Date, en
     method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(timeoutMs),
   });
   const json = (await res.json().catch(() => ({}))) as {
-    status?: string; error?: string; data?: { resultType?: string; result?: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
+    status?: string;
+    error?: string;
+    data?: { resultType?: string; result?: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
   };
   if (!res.ok || json.status !== 'success') throw new Error(`Prometheus query_range failed (HTTP ${res.status}): ${json.error ?? 'no error text'} for ${query}`);
-  return (json.data?.result ?? []).map((r) => ({ metric: r.metric, values: r.values.map(([t, v]) => [t, Number(v)] as [number, number]).filter(([, v]) => Number.isFinite(v)) }));
+  return (json.data?.result ?? []).map((r) => ({
+    metric: r.metric,
+    values: r.values.map(([t, v]) => [t, Number(v)] as [number, number]).filter(([, v]) => Number.isFinite(v)),
+  }));
 }
 
 const sel = (pairs: Record<string, string | undefined>, extra = ''): string => {

@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
+import type { RegisterCommand } from './commands';
+import { explain, gatherContext, offlineReport, toMarkdown } from '../alerts/analyze';
+import { readAlertGroup } from '../alerts/input';
+import { closeResolvedIssue } from '../alerts/resolve';
+import { addAnalysisOptions, emitReport, resolveAnalysisOptions, runAnalysisCommand } from '../analysis/cli';
+import { UsageError } from '../analysis/errors';
 import { createProvider } from '../analysis/providers';
 import { Redactor } from '../analysis/redact';
 import { envelope } from '../analysis/report';
 import { createSink } from '../analysis/sinks';
 import { AnalysisStore } from '../analysis/store';
-import { addAnalysisOptions, emitReport, resolveAnalysisOptions, runAnalysisCommand } from '../analysis/cli';
-import { UsageError } from '../analysis/errors';
-import { explain, gatherContext, offlineReport, toMarkdown } from '../alerts/analyze';
-import { readAlertGroup } from '../alerts/input';
-import { closeResolvedIssue } from '../alerts/resolve';
-import type { RegisterCommand } from './commands';
 
 /** `mlops analyze-alert`: ranked root causes for each alert of a dispatched group (docs/gateway.md). */
 export const registerAnalyzeAlert: RegisterCommand = (program: Command) => {
@@ -58,7 +58,9 @@ export const registerAnalyzeAlert: RegisterCommand = (program: Command) => {
           });
           report = out.report;
           meta = {
-            provider: out.result.provider, promptVersion: out.result.promptVersion, promptTokens: out.result.promptTokens,
+            provider: out.result.provider,
+            promptVersion: out.result.promptVersion,
+            promptTokens: out.result.promptTokens,
             fallbackReason: out.result.fallbackReason,
           };
         } else {
@@ -72,15 +74,23 @@ export const registerAnalyzeAlert: RegisterCommand = (program: Command) => {
             if (kind === 'github' && alert.status === 'resolved') {
               if (!process.env.GITHUB_TOKEN || !process.env.GITHUB_REPOSITORY) throw new UsageError('--sink github needs GITHUB_TOKEN and GITHUB_REPOSITORY');
               await closeResolvedIssue({
-                token: process.env.GITHUB_TOKEN, repository: process.env.GITHUB_REPOSITORY, baseUrl: process.env.GITHUB_API_URL,
-                dedupeKey: report.dedupeKey, comment: `Resolved at ${alert.endsAt}: ${report.alertname} is no longer firing.`, redactor,
+                token: process.env.GITHUB_TOKEN,
+                repository: process.env.GITHUB_REPOSITORY,
+                baseUrl: process.env.GITHUB_API_URL,
+                dedupeKey: report.dedupeKey,
+                comment: `Resolved at ${alert.endsAt}: ${report.alertname} is no longer firing.`,
+                redactor,
               });
               continue;
             }
             const sink = createSink(kind, { out: opts.out, redactor, store });
             await sink.post({
-              dedupeKey: report.dedupeKey, title: md.title, body: md.body, team: report.team,
-              labels: [`alert:${report.alertname}`, `team:${report.team}`, `cause:${report.topCause}`], json: env,
+              dedupeKey: report.dedupeKey,
+              title: md.title,
+              body: md.body,
+              team: report.team,
+              labels: [`alert:${report.alertname}`, `team:${report.team}`, `cause:${report.topCause}`],
+              json: env,
             });
           } catch (err) {
             if (err instanceof UsageError) throw err;

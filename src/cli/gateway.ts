@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import type { RegisterCommand } from './commands';
 import { GatewayConfigError, loadGatewayConfig, type GatewaySettingsInput } from '../gateway/config';
 import { startGateway } from '../gateway/server';
-import type { RegisterCommand } from './commands';
 
 /** `mlops gateway`: the Alertmanager → GitHub gateway (and the drift capture endpoints). */
 export const registerGateway: RegisterCommand = (program: Command) => {

@@ -54,13 +54,31 @@ export function dedupeKeyOf(groupKey: string, fingerprints: readonly string[], s
 }
 
 interface Row {
-  id: string; created_at: number; group_key: string; dedupe_key: string; event_type: string; state: OutboxState;
-  attempts: number; next_attempt_at: number; last_error: string | null; dispatched_at: number | null; payload: string;
+  id: string;
+  created_at: number;
+  group_key: string;
+  dedupe_key: string;
+  event_type: string;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  dispatched_at: number | null;
+  payload: string;
 }
 
 const toEntry = (r: Row): OutboxEntry => ({
-  id: r.id, createdAt: r.created_at, groupKey: r.group_key, dedupeKey: r.dedupe_key, eventType: r.event_type, state: r.state,
-  attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error, dispatchedAt: r.dispatched_at, payload: r.payload,
+  id: r.id,
+  createdAt: r.created_at,
+  groupKey: r.group_key,
+  dedupeKey: r.dedupe_key,
+  eventType: r.event_type,
+  state: r.state,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  lastError: r.last_error,
+  dispatchedAt: r.dispatched_at,
+  payload: r.payload,
 });
 
 const schemaSql = `
@@ -156,12 +174,12 @@ export class Outbox {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(schemaSql);
     this.stmts = {
-      due: this.db.prepare(`SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?`),
-      nextDue: this.db.prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'`),
-      depth: this.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'`),
-      get: this.db.prepare(`SELECT * FROM outbox WHERE id = ?`),
-      all: this.db.prepare(`SELECT * FROM outbox ORDER BY seq`),
-      counts: this.db.prepare(`SELECT state, COUNT(*) AS n FROM outbox GROUP BY state`),
+      due: this.db.prepare('SELECT * FROM outbox WHERE state = \'pending\' AND next_attempt_at <= ? ORDER BY seq LIMIT ?'),
+      nextDue: this.db.prepare('SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = \'pending\''),
+      depth: this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE state = \'pending\''),
+      get: this.db.prepare('SELECT * FROM outbox WHERE id = ?'),
+      all: this.db.prepare('SELECT * FROM outbox ORDER BY seq'),
+      counts: this.db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state'),
       ping: this.db.prepare('SELECT 1'),
     };
   }

@@ -11,7 +11,9 @@ export const probeRoutes: RouteModule = {
   init: () => [
     { method: 'GET', path: '/healthz', auth: 'none', handler: () => ({ status: 200, body: { status: 'ok' } }) },
     {
-      method: 'GET', path: '/readyz', auth: 'none',
+      method: 'GET',
+      path: '/readyz',
+      auth: 'none',
       handler: (_req, ctx) => {
         const failing = ctx.readinessFailures();
         return failing.length === 0
@@ -20,7 +22,9 @@ export const probeRoutes: RouteModule = {
       },
     },
     {
-      method: 'GET', path: '/metrics', auth: 'none',
+      method: 'GET',
+      path: '/metrics',
+      auth: 'none',
       handler: async (_req, ctx) => ({
         status: 200,
         headers: { 'content-type': ctx.registry.contentType },

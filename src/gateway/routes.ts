@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Registry } from 'prom-client';
-import type { GatewayConfig } from './config';
-import type { GatewayMetrics } from './metrics';
-import type { Logger } from './logger';
 import { alertmanagerRoutes } from './alertmanager';
-import { probeRoutes } from './probes';
 import { captureRoutes } from './capture';
+import type { GatewayConfig } from './config';
+import type { Logger } from './logger';
+import type { GatewayMetrics } from './metrics';
+import { probeRoutes } from './probes';
 
 /**
  * The gateway's route-registration seam. Every endpoint is one `Route` entry; a module that adds

@@ -41,7 +41,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const checks = new Map<string, () => boolean>();
   const hooks: Array<() => Promise<void> | void> = [];
   const context: GatewayContext = {
-    config, registry, metrics, logger, stateDir: config.stateDir,
+    config,
+    registry,
+    metrics,
+    logger,
+    stateDir: config.stateDir,
     addReadinessCheck: (name, check) => void checks.set(name, check),
     readinessFailures: () => [...checks].filter(([, check]) => {
       try {
@@ -94,7 +98,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
 
   /** Reads the body up to `limit`; `undefined` when it was larger (the rest is drained, not kept). */
   function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-    return new Promise((resolve, reject) => {
+    return new Promise((resolve, fail) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let over = false;
@@ -112,7 +116,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         chunks.push(chunk);
       });
       req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
-      req.on('error', reject);
+      req.on('error', fail);
       req.on('close', () => (over ? resolve(undefined) : undefined));
     });
   }

@@ -104,8 +104,12 @@ describe('the LLM path (Gemini fake): explains the code\'s ranking, never change
     kubeconfig = path.join(tmp, 'kubeconfig');
     kube.writeKubeconfig(kubeconfig);
     kube.pods = [{
-      name: 'credit-risk-predictor-00001-deployment-6c9b7-x2k4p', namespace: 'mlops', labels: { 'serving.kserve.io/inferenceservice': 'credit-risk' },
-      containers: ['kserve-container'], restartCount: 2, lastTerminatedReason: 'OOMKilled',
+      name: 'credit-risk-predictor-00001-deployment-6c9b7-x2k4p',
+      namespace: 'mlops',
+      labels: { 'serving.kserve.io/inferenceservice': 'credit-risk' },
+      containers: ['kserve-container'],
+      restartCount: 2,
+      lastTerminatedReason: 'OOMKilled',
       logs: { 'kserve-container': `INFO boot with GITHUB_TOKEN=${plantedToken}\nWARNING:root:artificial delay 800ms enabled` },
       previousLogs: { 'kserve-container': 'Killed' },
     }];
@@ -118,13 +122,16 @@ describe('the LLM path (Gemini fake): explains the code\'s ranking, never change
   const geminiEnv = () => ({ GEMINI_API_KEY: 'test-gemini-key', GEMINI_BASE_URL: gemini.url });
 
   test('a hostile answer: order and ids stay the code\'s, mentions neutralised, invented evidence dropped, secrets never sent', async () => {
-    gemini.push({ kind: 'json', value: {
-      summary: '@everyone the OOM is the cause, see https://evil.example.com/x',
-      causes: [
-        { id: 'oom-killed', explanation: 'Memory ran out.', evidence: ['Killed', 'made-up line that is nowhere'], remediation: 'Raise the limit. @attacker' },
-        { id: 'fault-injection', explanation: 'The delay switch is on.', evidence: ['WARNING:root:artificial delay 800ms enabled'], remediation: 'Switch it off in git.' },
-      ],
-    } });
+    gemini.push({
+      kind: 'json',
+      value: {
+        summary: '@everyone the OOM is the cause, see https://evil.example.com/x',
+        causes: [
+          { id: 'oom-killed', explanation: 'Memory ran out.', evidence: ['Killed', 'made-up line that is nowhere'], remediation: 'Raise the limit. @attacker' },
+          { id: 'fault-injection', explanation: 'The delay switch is on.', evidence: ['WARNING:root:artificial delay 800ms enabled'], remediation: 'Switch it off in git.' },
+        ],
+      },
+    });
     const r = await run(['--alert', writeEvent('llm', latencyGroup()), '--kubeconfig', kubeconfig, '--repo-dir', tmp,
       '--provider', 'gemini', '--json', '--state-dir', path.join(tmp, 'state-1')], geminiEnv());
     expect(r.stderr).toBe('');

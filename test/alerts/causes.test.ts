@@ -1,9 +1,17 @@
 import { causeTable, rankCauses, thresholds, type AlertEvidence } from '../../src/alerts/causes';
 
 const startsAt = new Date('2026-08-20T14:03:12Z');
-const base: AlertEvidence = { alertType: 'latency', startsAt, logLines: [], events: [], terminatedReasons: [], queries: {
-  cpuThrottlingRatio: 'CPUQ', memoryLimitRatio: 'MEMQ', restartsInWindow: 'RSTQ', requestRate: 'RATEQ',
-}, rollouts: [] };
+const base: AlertEvidence = {
+  alertType: 'latency',
+  startsAt,
+  logLines: [],
+  events: [],
+  terminatedReasons: [],
+  queries: {
+    cpuThrottlingRatio: 'CPUQ', memoryLimitRatio: 'MEMQ', restartsInWindow: 'RSTQ', requestRate: 'RATEQ',
+  },
+  rollouts: [],
+};
 const ev = (over: Partial<AlertEvidence>): AlertEvidence => ({ ...base, ...over });
 const log = (line: string) => ({ line, source: 'log pod/kserve-container' });
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,8 +10,8 @@ import type { RunningGateway } from '../../src/gateway/server';
 import { startGithubDispatchFake, type GithubDispatchFake, type ReceivedDispatch } from '../fakes/github-dispatch';
 import { readRole, startKubernetesFake, type KubernetesFake } from '../fakes/kubernetes-api';
 import { gatewayToken, startTestGateway, until } from '../gateway/harness';
-import { startAlertmanager, startPrometheus, type RunningBinary } from '../support/prometheus';
 import { stopAll } from '../support/process';
+import { startAlertmanager, startPrometheus, type RunningBinary } from '../support/prometheus';
 
 /**
  * End to end with the real binaries: a scrape target whose request_predict_seconds latency the
@@ -38,8 +38,11 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-e2e-'));
 function startTarget(): Promise<number> {
   const registry = new Registry();
   const h = new Histogram({
-    name: 'request_predict_seconds', help: 'KServe model server predict latency in seconds.', labelNames: ['model_name'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+    name: 'request_predict_seconds',
+    help: 'KServe model server predict latency in seconds.',
+    labelNames: ['model_name'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
   });
   // ~20 requests/s at the current latency.
   ticker = setInterval(() => h.observe({ model_name: model }, latency), 50);
@@ -57,7 +60,7 @@ function releaseRepo(): string {
   fs.copyFileSync(path.join(root, 'src', 'config', 'release.json'), path.join(dir, 'src', 'config', 'release.json'));
   const when = new Date(Date.now() - 5 * 60_000).toISOString();
   const env = { ...process.env, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' };
-  const git = (...args: string[]) => require('node:child_process').execFileSync('git', args, { cwd: dir, env, stdio: 'ignore' });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, stdio: 'ignore' });
   git('init', '-q');
   git('add', '.');
   git('commit', '-q', '-m', 'release: credit-risk 7 (sha256:abc)');
@@ -121,7 +124,10 @@ test('latency raised → InferenceLatencyHigh → Alertmanager → gateway → d
   const namespace = group.alerts[0].labels.namespace;
   const podName = 'credit-risk-predictor-00001-deployment-6c9b7-x2k4p';
   const pod = (log: string) => ({
-    name: podName, namespace, labels: { 'serving.kserve.io/inferenceservice': model }, containers: ['kserve-container'],
+    name: podName,
+    namespace,
+    labels: { 'serving.kserve.io/inferenceservice': model },
+    containers: ['kserve-container'],
     logs: { 'kserve-container': log },
   });
   const eventFile = path.join(tmp, 'event.json');

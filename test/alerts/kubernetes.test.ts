@@ -16,15 +16,22 @@ beforeAll(async () => {
   kubeconfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-kube-')), 'config');
   fake.writeKubeconfig(kubeconfig);
   fake.pods = [{
-    name: 'credit-risk-predictor-00001-deployment-7d9f8-abcde', namespace: role.metadata.namespace,
-    labels: { 'serving.kserve.io/inferenceservice': 'credit-risk' }, containers: ['kserve-container'],
-    restartCount: 1, lastTerminatedReason: 'OOMKilled',
+    name: 'credit-risk-predictor-00001-deployment-7d9f8-abcde',
+    namespace: role.metadata.namespace,
+    labels: { 'serving.kserve.io/inferenceservice': 'credit-risk' },
+    containers: ['kserve-container'],
+    restartCount: 1,
+    lastTerminatedReason: 'OOMKilled',
     logs: { 'kserve-container': 'INFO loaded model\nWARNING artificial delay 800ms enabled\nINFO POST /v1/models/credit-risk:predict 200' },
     previousLogs: { 'kserve-container': 'INFO loaded model\nKilled' },
   }];
   fake.events = [{
-    namespace: role.metadata.namespace, type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container',
-    involvedObject: { kind: 'Pod', name: 'credit-risk-predictor-00001-deployment-7d9f8-abcde' }, lastTimestamp: '2026-08-20T14:00:00Z',
+    namespace: role.metadata.namespace,
+    type: 'Warning',
+    reason: 'BackOff',
+    message: 'Back-off restarting failed container',
+    involvedObject: { kind: 'Pod', name: 'credit-risk-predictor-00001-deployment-7d9f8-abcde' },
+    lastTimestamp: '2026-08-20T14:00:00Z',
   }];
 });
 afterAll(async () => fake?.close());

@@ -79,13 +79,18 @@ export function allowed(role: Role, req: { verb: string; apiGroup: string; resou
 
 function podObject(p: FakePod) {
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name: p.name, namespace: p.namespace, labels: p.labels ?? {}, creationTimestamp: p.createdAt ?? '2026-01-01T00:00:00Z' },
     spec: { containers: p.containers.map((name) => ({ name, image: 'ghcr.io/self-healing-mlops/credit-risk-model@sha256:' + '0'.repeat(64) })) },
     status: {
       phase: 'Running',
       containerStatuses: p.containers.map((name) => ({
-        name, ready: true, restartCount: p.restartCount ?? 0, image: '', imageID: '',
+        name,
+        ready: true,
+        restartCount: p.restartCount ?? 0,
+        image: '',
+        imageID: '',
         state: { running: { startedAt: '2026-01-01T00:00:00Z' } },
         ...(p.lastTerminatedReason ? { lastState: { terminated: { reason: p.lastTerminatedReason, exitCode: 137 } } } : {}),
       })),
@@ -104,8 +109,13 @@ function matchesSelector(labels: Record<string, string>, selector: string | null
 export async function startKubernetesFake(role: Role, options: { token?: string } = {}): Promise<KubernetesFake> {
   const token = options.token ?? 'eyJhbGciOiJSUzI1NiJ9.fake-serviceaccount-token';
   const fake = {
-    url: '', token, requests: [] as RecordedRequest[], pods: [] as FakePod[], events: [] as FakeEvent[],
-    writeKubeconfig: (_f: string) => {}, close: async () => {},
+    url: '',
+    token,
+    requests: [] as RecordedRequest[],
+    pods: [] as FakePod[],
+    events: [] as FakeEvent[],
+    writeKubeconfig: (_f: string) => {},
+    close: async () => {},
   } as KubernetesFake;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://k8s.invalid');
@@ -131,8 +141,14 @@ export async function startKubernetesFake(role: Role, options: { token?: string 
     }
     if (kind === 'events') {
       const items = fake.events.filter((e) => e.namespace === namespace).map((e) => ({
-        apiVersion: 'v1', kind: 'Event', metadata: { name: `${e.involvedObject.name}.${e.reason}`, namespace },
-        type: e.type, reason: e.reason, message: e.message, involvedObject: { ...e.involvedObject, namespace }, lastTimestamp: e.lastTimestamp,
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: `${e.involvedObject.name}.${e.reason}`, namespace },
+        type: e.type,
+        reason: e.reason,
+        message: e.message,
+        involvedObject: { ...e.involvedObject, namespace },
+        lastTimestamp: e.lastTimestamp,
       }));
       return send(200, { apiVersion: 'v1', kind: 'EventList', metadata: {}, items }, rec);
     }
@@ -160,10 +176,12 @@ export async function startKubernetesFake(role: Role, options: { token?: string 
   (fake as { url: string }).url = `http://127.0.0.1:${port}`;
   fake.writeKubeconfig = (file: string) => {
     fs.writeFileSync(file, JSON.stringify({
-      apiVersion: 'v1', kind: 'Config', 'current-context': 'fake',
-      clusters: [{ name: 'fake', cluster: { server: fake.url } }],
-      users: [{ name: 'reader', user: { token } }],
-      contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'reader', namespace: role.metadata.namespace } }],
+      'apiVersion': 'v1',
+      'kind': 'Config',
+      'current-context': 'fake',
+      'clusters': [{ name: 'fake', cluster: { server: fake.url } }],
+      'users': [{ name: 'reader', user: { token } }],
+      'contexts': [{ name: 'fake', context: { cluster: 'fake', user: 'reader', namespace: role.metadata.namespace } }],
     }));
   };
   fake.close = () => new Promise((resolve) => {

@@ -1,9 +1,9 @@
 import { Octokit } from '@octokit/rest';
+import { githubToken, outboxRows, post, startTestGateway, until } from './harness';
+import { alertGroup } from './payloads';
 import { clientPayloadBytes, compactGroup, dispatchPayloadLimitBytes } from '../../src/gateway/compact';
 import { parseAlertmanagerPayload } from '../../src/gateway/schema';
 import { githubPayloadLimitBytes, startGithubDispatchFake, type GithubDispatchFake } from '../fakes/github-dispatch';
-import { alertGroup } from './payloads';
-import { githubToken, outboxRows, post, startTestGateway, until } from './harness';
 
 let fake: GithubDispatchFake;
 beforeAll(async () => {

@@ -6,8 +6,12 @@ const env = { GATEWAY_TOKEN: 't', GITHUB_TOKEN: 'g', GITHUB_REPOSITORY: 'acme/pl
 test('defaults', () => {
   const c = loadGatewayConfig({}, env);
   expect(c).toMatchObject({
-    port: 8080, githubOwner: 'acme', githubRepo: 'platform', githubApiUrl: 'https://api.github.com',
-    stateDir: path.resolve('.gateway-state'), maxBodyBytes: 1048576,
+    port: 8080,
+    githubOwner: 'acme',
+    githubRepo: 'platform',
+    githubApiUrl: 'https://api.github.com',
+    stateDir: path.resolve('.gateway-state'),
+    maxBodyBytes: 1048576,
   });
 });
 

@@ -1,10 +1,11 @@
 import * as net from 'node:net';
-import { startGithubDispatchFake, type GithubDispatchFake } from '../fakes/github-dispatch';
-import type { RunningGateway } from '../../src/gateway/server';
-import { alertGroup } from './payloads';
 import { gatewayToken, outboxRows, post, startTestGateway, until } from './harness';
+import { alertGroup } from './payloads';
+import type { RunningGateway } from '../../src/gateway/server';
+import { startGithubDispatchFake, type GithubDispatchFake } from '../fakes/github-dispatch';
 
-/** mulberry32: a small seeded PRNG so the corpus is the same on every run. */
+/** mulberry32: a small seeded PRNG so the corpus is the same on every run (bit operations are the algorithm). */
+/* eslint-disable no-bitwise */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -15,6 +16,7 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+/* eslint-enable no-bitwise */
 
 interface BadRequest {
   readonly kind: string;

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
+import { gatewayToken, githubToken, outboxRows, post, sleep, tempStateDir, until } from './harness';
+import { alertGroup } from './payloads';
+import { startGithubDispatchFake, type GithubDispatchFake } from '../fakes/github-dispatch';
 import { freePort, waitForHttp } from '../support/net';
 import { startProcess, stopAll, type ManagedProcess } from '../support/process';
-import { startGithubDispatchFake, type GithubDispatchFake } from '../fakes/github-dispatch';
-import { alertGroup } from './payloads';
-import { gatewayToken, githubToken, outboxRows, post, sleep, tempStateDir, until } from './harness';
 
 /** The gateway as a real child process (`bin/mlops gateway`), so kill -9 is a real crash. */
 const mlops = path.join(__dirname, '..', '..', 'bin', 'mlops');

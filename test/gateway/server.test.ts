@@ -1,8 +1,8 @@
 import * as http from 'node:http';
-import { startGithubDispatchFake, type GithubDispatchFake } from '../fakes/github-dispatch';
-import type { RunningGateway } from '../../src/gateway/server';
-import { alertGroup } from './payloads';
 import { gatewayToken, outboxRows, post, sleep, startTestGateway, until } from './harness';
+import { alertGroup } from './payloads';
+import type { RunningGateway } from '../../src/gateway/server';
+import { startGithubDispatchFake, type GithubDispatchFake } from '../fakes/github-dispatch';
 
 let fake: GithubDispatchFake;
 let gw: RunningGateway;

@@ -1,7 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { freePort, waitForHttp } from './net';
 import { startProcess, type ManagedProcess } from './process';
 
