@@ -69,7 +69,9 @@ async function main(): Promise<void> {
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/readyz`, 60_000);
+    await waitForHttp(`${url}/readyz`, 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}\ngateway output:\n${gateway.output()}`);
+    });
     const probe = await fetch(`${url}/webhooks/kserve`, { method: 'POST', ...kserveEvent() });
     const captureAvailable = probe.status !== 404;
 
