@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { AnalysisStore, Redactor, UsageError, addAnalysisOptions, createProvider, createSink, emitReport, envelope, resolveAnalysisOptions, runAnalysisCommand } from '../analysis';
 import { EpisodeStore, act } from '../drift/actions';
-import { analyzeTables, driftMarkdown } from '../drift/analyze';
+import { DriftAnalysis, analyzeTables, driftMarkdown } from '../drift/analyze';
 import { readCsv } from '../drift/csv';
 import { explain } from '../drift/explain';
 import { defaultRuleConfig } from '../drift/rules';
 import type { ColumnKind } from '../drift/stats/column';
+import { onlineAnalysis } from '../drift/run-online';
 import type { RegisterCommand } from './commands';
 
 const list = (v: unknown): string[] => (typeof v === 'string' && v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
@@ -41,14 +42,23 @@ export const registerAnalyzeDrift: RegisterCommand = (program: Command) => {
     .option('--min-labelled <n>', `labels needed before accuracy counts (default ${defaultRuleConfig.minLabelledSamples})`)
     .option('--accuracy-drop <x>', `accuracy drop below the baseline that counts (default ${defaultRuleConfig.accuracyDropDelta})`)
     .option('--digest <sha256>', 'production model digest (a change starts a new drift episode)')
-    .option('--act', 'take the urgency\'s action: P0 retrain dispatch, P1 GitHub issue, P2 Slack (credentials from the environment)');
+    .option('--act', 'take the urgency\'s action: P0 retrain dispatch, P1 GitHub issue, P2 Slack (credentials from the environment)')
+    .option('--gateway-url <url>', 'online mode: the gateway whose /v1/captures gives the windows (env GATEWAY_URL; token GATEWAY_TOKEN)')
+    .option('--window-hours <n>', 'online mode: length of the current window (default 24)')
+    .option('--mlflow-url <url>', 'online mode: MLflow for the training run of release.json\'s model version (env MLFLOW_TRACKING_URI)')
+    .option('--release <file>', 'online mode: release state (default src/config/release.json)')
+    .option('--alert <file>', 'online mode: the alert group (JSON) that triggered the analysis; its alert names go into the report');
   addAnalysisOptions(cmd);
   cmd.action(async (raw: Record<string, unknown>) => {
     await runAnalysisCommand('analyze-drift', async () => {
       const opts = resolveAnalysisOptions(raw);
       const refFile = raw.reference as string | undefined;
       const curFile = raw.current as string | undefined;
-      if (!refFile || !curFile) throw new UsageError('--reference CSV and --current CSV are required');
+      const gatewayUrl = (raw.gatewayUrl as string | undefined) ?? process.env.GATEWAY_URL;
+      if ((!refFile || !curFile) && !gatewayUrl) {
+        throw new UsageError('--reference CSV and --current CSV are required (or --gateway-url for the online mode)');
+      }
+      const online = !refFile || !curFile;
       const kinds = new Map<string, ColumnKind>();
       for (const c of list(raw.categorical)) kinds.set(c, 'categorical');
       for (const c of list(raw.numerical)) {
@@ -61,32 +71,53 @@ export const registerAnalyzeDrift: RegisterCommand = (program: Command) => {
         minLabelledSamples: count('--min-labelled', raw.minLabelled, defaultRuleConfig.minLabelledSamples),
         accuracyDropDelta: fraction('--accuracy-drop', raw.accuracyDrop, defaultRuleConfig.accuracyDropDelta),
       };
-      let reference;
-      let current;
-      try {
-        reference = readCsv(refFile, kinds);
-        current = readCsv(curFile, kinds);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-      const model = (raw.modelName as string | undefined) ?? 'credit-risk';
+      const driftShare = fraction('--drift-share', raw.driftShare, 0.5);
+      let model = (raw.modelName as string | undefined) ?? 'credit-risk';
       const stateDir = opts.stateDir;
       const episodes = raw.act || raw.digest ? new EpisodeStore(stateDir ?? '.mlops-state') : undefined;
-      const episode = episodes?.get(model);
-      let analysis;
-      try {
-        analysis = analyzeTables(reference, current, {
-          target: raw.target as string | undefined,
-          prediction: raw.prediction as string | undefined,
-          ignore: list(raw.ignore),
-          kinds,
-          model,
-          driftShare: fraction('--drift-share', raw.driftShare, 0.5),
+      let analysis: DriftAnalysis;
+      if (online) {
+        const token = process.env.GATEWAY_TOKEN;
+        if (!token) throw new UsageError('the online mode needs GATEWAY_TOKEN in the environment (the capture API\'s bearer token)');
+        const windowHours = raw.windowHours === undefined ? 24 : Number(raw.windowHours);
+        if (!Number.isFinite(windowHours) || windowHours <= 0) throw new UsageError(`--window-hours must be a positive number, got "${String(raw.windowHours)}"`);
+        const result = await onlineAnalysis({
+          gatewayUrl: gatewayUrl!,
+          token,
+          modelName: raw.modelName as string | undefined,
+          windowHours,
+          mlflowUrl: (raw.mlflowUrl as string | undefined) ?? process.env.MLFLOW_TRACKING_URI,
+          releaseFile: raw.release as string | undefined,
+          alertFile: raw.alert as string | undefined,
           rules,
-          retrainedThisEpisode: episode?.retrained,
+          driftShare,
+          episodes,
         });
-      } catch (err) {
-        throw new UsageError((err as Error).message);
+        analysis = result.analysis;
+        model = result.model;
+      } else {
+        let reference;
+        let current;
+        try {
+          reference = readCsv(refFile, kinds);
+          current = readCsv(curFile, kinds);
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
+        try {
+          analysis = analyzeTables(reference, current, {
+            target: raw.target as string | undefined,
+            prediction: raw.prediction as string | undefined,
+            ignore: list(raw.ignore),
+            kinds,
+            model,
+            driftShare,
+            rules,
+            retrainedThisEpisode: episodes?.get(model).retrained,
+          });
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
       }
       const provider = createProvider({ provider: opts.provider, model: opts.model, timeoutMs: opts.timeoutMs });
       const store = provider.name === 'offline' ? undefined : new AnalysisStore(opts.stateDir);

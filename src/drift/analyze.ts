@@ -64,6 +64,12 @@ export interface DriftReport {
   explanation: string;
   /** Facts the explanation cites (each a short "name: value" line computed by code). */
   evidence: string[];
+  /** Online mode: alert names of the group that triggered the analysis. */
+  trigger?: string[];
+  /** Online mode: accuracy of the production model's training run (MLflow). */
+  trainingAccuracy?: number | null;
+  /** Online mode: the released image digest (src/config/release.json). */
+  digest?: string;
   /** The action taken for the urgency (filled by src/drift/actions.ts). */
   action?: { kind: 'retrain-dispatch' | 'github-issue' | 'slack' | 'none'; ref?: string; detail?: string };
 }

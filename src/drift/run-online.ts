@@ -1,0 +1,74 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from '../analysis';
+import { releaseState } from './release';
+import type { EpisodeStore } from './actions';
+import type { DriftAnalysis } from './analyze';
+import { MlflowClient, TrainingRun } from './mlflow';
+import { analyzeCaptures, fetchCaptures } from './online';
+import type { RuleConfig } from './rules';
+
+export interface OnlineRunOptions {
+  readonly gatewayUrl: string;
+  readonly token: string;
+  /** @default release.json's mlflowModel */
+  readonly modelName?: string;
+  readonly windowHours: number;
+  readonly mlflowUrl?: string;
+  /** @default src/config/release.json */
+  readonly releaseFile?: string;
+  readonly alertFile?: string;
+  readonly rules: RuleConfig;
+  readonly driftShare: number;
+  readonly episodes?: EpisodeStore;
+  /** @default now */
+  readonly now?: Date;
+}
+
+/** Alert names of the group that triggered the analysis (an Alertmanager body or the gateway's dispatch payload). */
+function triggerOf(file: string): string[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--alert ${file}: ${(err as Error).message}`);
+  }
+  const find = (v: unknown): unknown[] => {
+    if (!v || typeof v !== 'object') return [];
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.alerts)) return o.alerts;
+    return find(o.client_payload ?? o.group ?? null);
+  };
+  return [...new Set(find(body).map((a) => String((a as { labels?: { alertname?: string } }).labels?.alertname ?? '')).filter(Boolean))];
+}
+
+/**
+ * The online analysis: captures of the last 30 days plus the window from the gateway, the production model's
+ * training run from MLflow (release.json's model version), the triggering alert's names.
+ */
+export async function onlineAnalysis(opts: OnlineRunOptions): Promise<{ analysis: DriftAnalysis; model: string }> {
+  const release = releaseState(opts.releaseFile ?? path.resolve(__dirname, '..', 'config', 'release.json'));
+  const model = opts.modelName ?? release.mlflowModel;
+  const now = opts.now ?? new Date();
+  let training: TrainingRun | null = null;
+  if (opts.mlflowUrl && release.mlflowVersion !== '0') {
+    training = await new MlflowClient(opts.mlflowUrl).trainingRun(release.mlflowModel, release.mlflowVersion);
+  }
+  const windowMs = opts.windowHours * 3_600_000;
+  const captures = await fetchCaptures({ url: opts.gatewayUrl, token: opts.token }, model, new Date(now.getTime() - 30 * 86_400_000 - windowMs), now);
+  const state = opts.episodes?.get(model);
+  const modelChanged = state?.digest != null && state.digest !== release.digest;
+  let result;
+  try {
+    result = analyzeCaptures(captures, {
+      model, now, windowMs, training, rules: opts.rules, driftShare: opts.driftShare, modelChanged,
+      retrainedThisEpisode: state?.retrained, episode: state?.episode,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const trigger = opts.alertFile ? triggerOf(opts.alertFile) : [];
+  const report = { ...result.report, trigger, trainingAccuracy: result.trainingAccuracy, digest: release.digest };
+  if (result.trainingAccuracy !== null) report.evidence = [...report.evidence, `training accuracy (MLflow run ${training!.runId}): ${result.trainingAccuracy.toFixed(4)}`];
+  return { analysis: { ...result, report }, model };
+}
