@@ -51,6 +51,11 @@ export const platformConfigSchema = z.strictObject({
     nodeCidr: z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, 'must be an IPv4 CIDR such as 192.168.10.0/24'),
     /** The API server port on the nodes. */
     apiServerPort: z.number().int().min(1).max(65535),
+    /**
+     * The pod network. Calls from the API server (host network) to webhooks on another node arrive
+     * from that node's flannel address inside this range, not from the node IP.
+     */
+    podCidr: z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, 'must be an IPv4 CIDR such as 10.42.0.0/16'),
   }),
   /** StorageClass of every PersistentVolumeClaim (K3s ships `local-path`). */
   storageClass: dnsLabel,
@@ -146,6 +151,7 @@ export const platformDefaults: PlatformConfig = {
   network: {
     nodeCidr: '192.168.10.0/24',
     apiServerPort: 6443,
+    podCidr: '10.42.0.0/16',
   },
   storageClass: 'local-path',
   sizes: {

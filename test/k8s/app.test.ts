@@ -9,6 +9,7 @@ import { helmCharts } from '../../src/config/versions';
 import { syncWaves } from '../../src/k8s/bootstrap';
 import { argocdValues } from '../../src/k8s/bootstrap/argocd';
 import { clusterScopedKinds, requiredLabelKeys } from '../../src/k8s/lib';
+import { buildApp } from '../../src/main';
 
 /**
  * Whole-app invariants over the committed dist/ (what ArgoCD syncs), plus synthesis determinism.
@@ -116,10 +117,20 @@ describe('dist/ invariants', () => {
     }
   });
 
+  test('no two objects of a chart share a file (cdk8s names files by kind and name)', () => {
+    // Every object the app defines is in dist/: count objects in a fresh in-memory synth per chart.
+    const app = buildApp(platformConfig, '/nonexistent');
+    const count = app.charts.reduce((n: number, c: any) => n + c.toJson().length, 0);
+    expect(manifests.length).toBe(count);
+  });
+
   test('namespaces this repo runs workloads in start from default-deny', () => {
-    const denied = new Set(manifests.filter((m) => m.obj.kind === 'NetworkPolicy' && m.obj.metadata.name === 'default-deny').map((m) => m.obj.metadata.namespace));
+    const denyAll = JSON.stringify({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const isDenyAll = (o: any) => o.kind === 'NetworkPolicy' && JSON.stringify(o.spec) === denyAll;
+    const denied = new Set(manifests.filter((m) => isDenyAll(m.obj)).map((m) => m.obj.metadata.namespace));
     const ns = platformConfig.namespaces;
-    expect([ns.mlops, ns.mlflow, ns.arcRunners].filter((n) => !denied.has(n))).toEqual([]);
+    const expected = [ns.mlops, ns.mlflow, ns.arcRunners, ns.certManager, ns.sealedSecrets, ns.kserve, ns.arcSystems];
+    expect(expected.filter((n) => !denied.has(n))).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { standardLabels } from './labels';
 import { PlatformConfig } from '../../config/platform';
@@ -43,6 +43,7 @@ export interface PlatformChartProps {
  */
 export class PlatformChart extends Chart {
   public readonly config: PlatformConfig;
+  private clusterScopedPatched = false;
 
   constructor(scope: Construct, id: string, props: PlatformChartProps) {
     super(scope, id, {
@@ -51,15 +52,28 @@ export class PlatformChart extends Chart {
       disableResourceNameHashes: true,
     });
     this.config = props.config;
+    // Runs before every synth: cluster-scoped kinds lose the chart's default namespace, and two
+    // objects that would be written to the same dist/<chart>/<Kind>.<name>.k8s.yaml are an error
+    // (cdk8s names files by kind and name only; the second would silently overwrite the first).
+    this.node.addValidation({ validate: () => this.checkObjects() });
   }
 
-  public toJson(): any[] {
-    return super.toJson().map((obj) => {
-      if (clusterScopedKinds.has(obj.kind) && obj.metadata?.namespace !== undefined) {
-        const { namespace: _ignored, ...metadata } = obj.metadata;
-        return { ...obj, metadata };
+  private checkObjects(): string[] {
+    const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === this);
+    if (!this.clusterScopedPatched) {
+      for (const o of objects) {
+        if (clusterScopedKinds.has(o.kind) && o.metadata.namespace !== undefined) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
       }
-      return obj;
-    });
+      this.clusterScopedPatched = true;
+    }
+    const seen = new Map<string, string>();
+    const errors: string[] = [];
+    for (const o of objects) {
+      const file = `${o.kind}.${o.name}.k8s.yaml`;
+      const other = seen.get(file);
+      if (other) errors.push(`chart ${this.node.id}: ${other} and ${o.node.path} would both be written to ${file}; give them distinct names`);
+      seen.set(file, o.node.path);
+    }
+    return errors;
   }
 }

@@ -20,8 +20,18 @@ export function tcp(port: number): NetworkPolicyPort {
   return { protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(port) };
 }
 
+function suffixed(name: string, suffix?: string): string {
+  return suffix ? `${name}-${suffix}` : name;
+}
+
 export interface NamespaceNetworkBaselineProps {
   readonly namespace: string;
+  /**
+   * Appended to the policy names (`default-deny-<suffix>`), for charts that hold the baselines of
+   * several namespaces (cdk8s writes one file per kind and name, so names must differ within a chart).
+   * @default - none: `default-deny` and `allow-dns`
+   */
+  readonly nameSuffix?: string;
 }
 
 /**
@@ -32,11 +42,11 @@ export class NamespaceNetworkBaseline extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceNetworkBaselineProps) {
     super(scope, id);
     new kplus.k8s.KubeNetworkPolicy(this, 'default-deny', {
-      metadata: { name: 'default-deny', namespace: props.namespace },
+      metadata: { name: suffixed('default-deny', props.nameSuffix), namespace: props.namespace },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
     new kplus.k8s.KubeNetworkPolicy(this, 'allow-dns', {
-      metadata: { name: 'allow-dns', namespace: props.namespace },
+      metadata: { name: suffixed('allow-dns', props.nameSuffix), namespace: props.namespace },
       spec: {
         podSelector: {},
         policyTypes: ['Egress'],

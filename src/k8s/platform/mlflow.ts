@@ -99,7 +99,7 @@ export class MlflowChart extends PlatformChart {
       name: 'allow-cnpg-webhook',
       namespace: ns,
       podLabels: { 'app.kubernetes.io/name': 'cloudnative-pg' },
-      ingress: [{ peers: [{ ipBlock: { cidr: config.network.nodeCidr } }], ports: [tcp(9443)] }],
+      ingress: [{ peers: [{ ipBlock: { cidr: config.network.nodeCidr } }, { ipBlock: { cidr: config.network.podCidr } }], ports: [tcp(9443)] }],
     });
     new AllowPolicy(this, 'clients', {
       name: 'allow-mlflow-clients',

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { PlatformConfig } from '../../config/platform';
 import { PlatformApplication } from '../bootstrap/application';
-import { AllowPolicy, namespaceSelector, NamespaceNetworkBaseline, PlatformChart, tcp } from '../lib';
+import { AllowPolicy, AllowRule, namespaceSelector, NamespaceNetworkBaseline, PlatformChart, tcp } from '../lib';
 
 /** Pod Security Standard level enforced on a namespace (audit and warn are always `restricted`). */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -50,6 +50,63 @@ export class NamespacesChart extends PlatformChart {
       });
     }
     new RunnerNetworkPolicies(this, 'runners', config);
+    for (const c of controllerNamespaces(config)) new ControllerNamespacePolicies(this, `controllers-${c.namespace}`, config, c);
+  }
+}
+
+/** A namespace that runs only upstream controllers, and what its pods need beyond the API server. */
+export interface ControllerNamespace {
+  readonly namespace: string;
+  /** Ports the API server calls (admission/conversion webhooks, the service proxy kubeseal uses). */
+  readonly apiServerCallsPorts: number[];
+  /** Whether its controllers call out to the internet on 443 (GitHub for ARC's listeners, ACME for cert-manager). */
+  readonly publicHttps: boolean;
+}
+
+/** The upstream-only namespaces and their needs (ports from each chart's defaults). */
+export function controllerNamespaces(config: PlatformConfig): ControllerNamespace[] {
+  const ns = config.namespaces;
+  return [
+    // cert-manager's webhook listens on 10250; ACME issuers reach the internet.
+    { namespace: ns.certManager, apiServerCallsPorts: [10250], publicHttps: true },
+    // kubeseal fetches the certificate through the API server's service proxy (controller port 8080).
+    { namespace: ns.sealedSecrets, apiServerCallsPorts: [8080], publicHttps: false },
+    // KServe's admission webhooks (9443).
+    { namespace: ns.kserve, apiServerCallsPorts: [9443], publicHttps: false },
+    // ARC's controller webhook (9443); the listeners long-poll GitHub.
+    { namespace: ns.arcSystems, apiServerCallsPorts: [9443], publicHttps: true },
+  ];
+}
+
+/**
+ * Default deny for a namespace of upstream controllers, then what controllers need: the API server,
+ * calls from the API server to their webhook ports, each other, Prometheus scraping, and (where
+ * needed) public HTTPS.
+ */
+export class ControllerNamespacePolicies extends Construct {
+  constructor(scope: Construct, id: string, config: PlatformConfig, c: ControllerNamespace) {
+    super(scope, id);
+    const net = config.network;
+    new NamespaceNetworkBaseline(this, 'baseline', { namespace: c.namespace, nameSuffix: c.namespace });
+    const egress: AllowRule[] = [
+      { peers: [{ ipBlock: { cidr: net.nodeCidr } }], ports: [tcp(net.apiServerPort)] },
+      { peers: [{ podSelector: {} }], ports: [] },
+    ];
+    if (c.publicHttps) egress.push({ peers: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }], ports: [tcp(443)] });
+    new AllowPolicy(this, 'controllers', {
+      name: `allow-controllers-${c.namespace}`,
+      namespace: c.namespace,
+      podLabels: {},
+      ingress: [
+        { peers: [{ ipBlock: { cidr: net.nodeCidr } }, { ipBlock: { cidr: net.podCidr } }], ports: c.apiServerCallsPorts.map(tcp) },
+        { peers: [{ podSelector: {} }], ports: [] },
+        {
+          peers: [{ namespaceSelector: namespaceSelector(config.namespaces.monitoring), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+          ports: [],
+        },
+      ],
+      egress,
+    });
   }
 }
 
@@ -62,7 +119,7 @@ export class RunnerNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
     const ns = config.namespaces;
-    new NamespaceNetworkBaseline(this, 'baseline', { namespace: ns.arcRunners });
+    new NamespaceNetworkBaseline(this, 'baseline', { namespace: ns.arcRunners, nameSuffix: ns.arcRunners });
     new AllowPolicy(this, 'egress', {
       name: 'runner-egress',
       namespace: ns.arcRunners,

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Testing } from 'cdk8s';
+import { App, Testing, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { platformConfig } from '../../../src/config/platform';
 import {
@@ -34,6 +34,29 @@ describe('PlatformChart', () => {
     expect(cm.metadata.namespace).toBe('mlops');
     expect(cm.metadata.name).toBe('demo-cm');
     for (const o of [ns, cm]) for (const k of requiredLabelKeys) expect(o.metadata.labels[k]).toBeDefined();
+  });
+});
+
+describe('PlatformChart checks', () => {
+  test('two objects that would share a dist/ file fail synth, naming both', () => {
+    const app = Testing.app();
+    const chart = new PlatformChart(app, 'dup', { config: platformConfig, component: 'demo' });
+    new NamespaceNetworkBaseline(chart, 'a', { namespace: 'mlops' });
+    new NamespaceNetworkBaseline(chart, 'b', { namespace: 'mlflow' });
+    expect(() => app.synth()).toThrow('chart dup: dup/a/default-deny and dup/b/default-deny would both be written to NetworkPolicy.default-deny.k8s.yaml');
+  });
+
+  test('in a real synth, cluster-scoped objects of a namespaced chart have no namespace', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-'));
+    try {
+      const app = new App({ outdir, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+      const chart = new PlatformChart(app, 'c', { config: platformConfig, component: 'demo', namespace: 'mlops' });
+      new kplus.k8s.KubeClusterRole(chart, 'cr', { metadata: { name: 'reader' }, rules: [] });
+      app.synth();
+      expect(fs.readFileSync(path.join(outdir, 'c', 'ClusterRole.reader.k8s.yaml'), 'utf8')).not.toContain('namespace');
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
 
