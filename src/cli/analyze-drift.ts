@@ -125,7 +125,7 @@ export const registerAnalyzeDrift: RegisterCommand = (program: Command) => {
       const out = await explain(analysis, { provider, store, redactor, dailyBudget: opts.dailyBudget, maxPromptTokens: opts.maxPromptTokens });
       let report = out.report;
       if (episodes) {
-        const state = episodes.record(model, report.urgency, (raw.digest as string | undefined) ?? null, report.urgency === 'P0' && Boolean(raw.act));
+        const state = episodes.record(model, report.urgency, (raw.digest as string | undefined) ?? report.digest ?? null, report.urgency === 'P0' && Boolean(raw.act));
         report = { ...report, dedupeKey: `drift:${model}:episode-${state.episode}` };
       }
       let failed = 0;
