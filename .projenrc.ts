@@ -76,6 +76,8 @@ const project = new typescript.TypeScriptAppProject({
     'autocannon@^8.0.0',
     '@types/autocannon@^7.12.7',
     '@types/papaparse@^5.5.2',
+    // ts-node --swc: transpiles the 5 MB KServe CRD bindings in ~0.3 s instead of ~4 s (synth time).
+    '@swc/core@^1.16.22',
   ],
 
   tsconfig: {
@@ -147,10 +149,10 @@ project.addTask('import', {
 });
 project.eslint?.addIgnorePattern('imports/');
 
-// Kubernetes manifests: src/main.ts → dist/<chart>/. Transpile-only: `tsc --noEmit` type-checks once.
+// Kubernetes manifests: src/main.ts → dist/<chart>/. Transpile-only (swc): `tsc --noEmit` type-checks once.
 project.addTask('synth', {
   description: 'Synthesize every cdk8s chart into dist/ (deterministic; committed; ArgoCD syncs it)',
-  exec: 'ts-node --transpile-only src/main.ts',
+  exec: 'ts-node --swc src/main.ts',
 });
 
 // Proxmox VMs + K3s (CDKTF): src/infra/main.ts → cdktf.out/stacks/<cluster>/cdk.tf.json (not committed),

@@ -141,7 +141,7 @@ describe('synthesis', () => {
   function synthTo(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
     outs.push(dir);
-    execFileSync(process.execPath, ['-e', `require('ts-node').register({transpileOnly:true});require('./src/main').synthAll(require('./src/config/platform').platformConfig, ${JSON.stringify(path.join(dir, 'dist'))})`], { cwd: REPO_ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, ['-e', `require('ts-node').register({swc:true});require('./src/main').synthAll(require('./src/config/platform').platformConfig, ${JSON.stringify(path.join(dir, 'dist'))})`], { cwd: REPO_ROOT, stdio: 'pipe' });
     return path.join(dir, 'dist');
   }
 
