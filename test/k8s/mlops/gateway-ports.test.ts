@@ -32,12 +32,12 @@ test('the manifest sets one port variable per container port', () => {
     .toEqual({ PORT: ports.http, ALERTMANAGER_PORT: ports.alertmanager, KSERVE_PORT: ports.kserve });
 });
 
-// Skipped (with this reason) until src/gateway/config.ts reads ALERTMANAGER_PORT and KSERVE_PORT:
-// today the gateway listens on PORT only, so in the cluster Alertmanager and the payload logger would
-// find nothing on 8081/8082. It runs by itself once the gateway declares both variables.
+// Skipped (with this reason in its name) only if src/gateway/config.ts stops reading ALERTMANAGER_PORT
+// and KSERVE_PORT: the gateway would then listen on PORT only, and in the cluster Alertmanager and the
+// payload logger would find nothing on their ports.
 (supported ? test : test.skip)(
   'bin/mlops gateway serves /webhooks/alertmanager only on ALERTMANAGER_PORT and /webhooks/kserve only on KSERVE_PORT'
-  + (supported ? '' : ' [skipped: the gateway does not read ALERTMANAGER_PORT/KSERVE_PORT yet]'),
+  + (supported ? '' : ' [skipped: the gateway does not read ALERTMANAGER_PORT/KSERVE_PORT]'),
   async () => {
     const [http, alertmanager, kserve] = [await freePort(), await freePort(), await freePort()];
     const env = {
