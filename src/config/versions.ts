@@ -60,7 +60,10 @@ export const UNRESOLVED_DIGEST = 'sha256:000000000000000000000000000000000000000
 
 /** Images of the workloads this repo defines itself (upstream charts pin their own images). */
 export const images = {
-  /** MLflow tracking server with the PostgreSQL (psycopg2) and S3 (boto3) clients. */
+  /**
+   * MLflow tracking server; the `-full` variant carries the extras the server needs here (the
+   * PostgreSQL driver and boto3). When bumping, check: `docker run --rm <image> python -c "import psycopg2, boto3"`.
+   */
   mlflow: { repository: 'ghcr.io/mlflow/mlflow', tag: 'v3.5.1-full', digest: UNRESOLVED_DIGEST },
   /** SeaweedFS (Apache-2.0, maintained): the S3-compatible artifact and backup store. */
   seaweedfs: { repository: 'docker.io/chrislusf/seaweedfs', tag: '3.97', digest: UNRESOLVED_DIGEST },
