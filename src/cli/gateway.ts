@@ -9,6 +9,8 @@ export const registerGateway: RegisterCommand = (program: Command) => {
     .command('gateway')
     .description('Run the gateway: Alertmanager webhook → durable outbox → GitHub repository_dispatch (docs/gateway.md).')
     .option('--port <port>', 'listen port (env PORT, default 8080)')
+    .option('--alertmanager-port <port>', 'dedicated port for the Alertmanager webhook (env ALERTMANAGER_PORT; default: served on --port)')
+    .option('--kserve-port <port>', 'dedicated port for the KServe payload logger (env KSERVE_PORT; default: served on --port)')
     .option('--host <host>', 'listen address (env HOST, default 0.0.0.0)')
     .option('--state-dir <dir>', 'durable state directory (env GATEWAY_STATE_DIR, default ./.gateway-state)')
     .option('--github-api-url <url>', 'GitHub REST base URL (env GITHUB_API_URL, default https://api.github.com)')

@@ -28,6 +28,7 @@ export const alertmanagerRoutes: RouteModule = {
         method: 'POST',
         path: '/webhooks/alertmanager',
         auth: 'bearer',
+        listener: 'alertmanager',
         endpoint: 'alertmanager',
         async handler(req, c) {
           let payload;

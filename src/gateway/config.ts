@@ -4,6 +4,13 @@ import * as path from 'node:path';
 export interface GatewayConfig {
   /** Listen port. @default 8080 (`--port` / `PORT`) */
   readonly port: number;
+  /**
+   * Dedicated port for `POST /webhooks/alertmanager` (so a NetworkPolicy can admit only Alertmanager
+   * to it). Unset: served on `port`. (`--alertmanager-port` / `ALERTMANAGER_PORT`)
+   */
+  readonly alertmanagerPort?: number;
+  /** Dedicated port for `POST /webhooks/kserve` (the payload logger). Unset: served on `port`. (`--kserve-port` / `KSERVE_PORT`) */
+  readonly kservePort?: number;
   /** Listen address. @default 0.0.0.0 (`--host` / `HOST`) */
   readonly host: string;
   /** Bearer token every authenticated endpoint requires (`GATEWAY_TOKEN`, required). */
@@ -34,6 +41,8 @@ export interface GatewayConfig {
 /** Raw settings as strings (flags and env have the same shape). */
 export interface GatewaySettingsInput {
   port?: string;
+  alertmanagerPort?: string;
+  kservePort?: string;
   host?: string;
   token?: string;
   githubToken?: string;
@@ -51,6 +60,8 @@ export interface GatewaySettingsInput {
 /** Setting → environment variable (and the flag the CLI offers). */
 export const gatewayEnv: Record<keyof GatewaySettingsInput, string> = {
   port: 'PORT',
+  alertmanagerPort: 'ALERTMANAGER_PORT',
+  kservePort: 'KSERVE_PORT',
   host: 'HOST',
   token: 'GATEWAY_TOKEN',
   githubToken: 'GITHUB_TOKEN',
@@ -102,6 +113,8 @@ export function loadGatewayConfig(flags: GatewaySettingsInput, env: NodeJS.Proce
   const backoffBaseMs = int('GATEWAY_BACKOFF_BASE_MS', get('backoffBaseMs'), 1_000, 1, 3_600_000);
   return {
     port: int('PORT', get('port'), 8080, 0, 65535),
+    ...(get('alertmanagerPort') !== undefined ? { alertmanagerPort: int('ALERTMANAGER_PORT', get('alertmanagerPort'), 0, 0, 65535) } : {}),
+    ...(get('kservePort') !== undefined ? { kservePort: int('KSERVE_PORT', get('kservePort'), 0, 0, 65535) } : {}),
     host: get('host') ?? '0.0.0.0',
     token: get('token')!,
     githubToken: get('githubToken')!,

@@ -15,6 +15,9 @@ import { probeRoutes } from './probes';
  */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+/** The gateway's listeners (ports); see `Route.listener`. */
+export type Listener = 'main' | 'alertmanager' | 'kserve';
+
 /** What a handler sees of the request. The body is already read (bounded) and, for JSON routes, parsed. */
 export interface GatewayRequest {
   readonly method: HttpMethod;
@@ -67,6 +70,14 @@ export interface Route {
   readonly json?: boolean;
   /** Body size limit in bytes (413 above it). @default config.maxBodyBytes (1 MiB) */
   readonly maxBodyBytes?: number;
+  /**
+   * Which listener serves the route: `main` (PORT: probes, metrics, token-guarded APIs), or a
+   * dedicated one (`alertmanager`: ALERTMANAGER_PORT, `kserve`: KSERVE_PORT) so NetworkPolicies can
+   * admit each sender to its port only. When the dedicated port is not configured the route is
+   * served on the main port.
+   * @default 'main' (for `/webhooks/kserve`: 'kserve')
+   */
+  readonly listener?: Listener;
   /** The `endpoint` label in metrics. @default the path */
   readonly endpoint?: string;
   readonly handler: (req: GatewayRequest, ctx: GatewayContext) => Promise<GatewayResponse> | GatewayResponse;

@@ -6,7 +6,9 @@ import { Registry } from 'prom-client';
 import type { GatewayConfig } from './config';
 import { jsonLogger, type Logger } from './logger';
 import { createGatewayMetrics } from './metrics';
-import { HttpError, routeModules, type GatewayContext, type GatewayResponse, type HttpMethod, type Route, type RouteModule } from './routes';
+import {
+  HttpError, routeModules, type GatewayContext, type GatewayResponse, type HttpMethod, type Listener, type Route, type RouteModule,
+} from './routes';
 
 /** Constant-time bearer check: both sides are hashed first, so lengths never leak either. */
 export function bearerMatches(header: string | undefined, token: string): boolean {
@@ -19,9 +21,17 @@ export function bearerMatches(header: string | undefined, token: string): boolea
 /** How much of a rejected body we read before closing the connection (so the client sees our answer). */
 const drainLimitBytes = 16 * 1024 * 1024;
 
+/** A route's listener (the capture endpoint defaults to the `kserve` listener). */
+export function listenerOf(route: Route): Listener {
+  return route.listener ?? (route.path === '/webhooks/kserve' ? 'kserve' : 'main');
+}
+
 export interface RunningGateway {
+  /** The main listener (PORT). */
   readonly port: number;
   readonly url: string;
+  /** Every listener's base URL (dedicated ones only when their port is configured). */
+  readonly urls: Readonly<Partial<Record<Listener, string>>>;
   readonly context: GatewayContext;
   /** Stop accepting, finish in-flight requests and writes, stop the worker, close the databases. */
   close(): Promise<void>;
@@ -59,31 +69,42 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let shuttingDown = false;
   context.addReadinessCheck('accepting', () => !shuttingDown);
 
-  const table = new Map<string, Route>();
-  const paths = new Set<string>();
+  // Which ports exist: main always; a dedicated one only when configured.
+  const ports: Partial<Record<Listener, number>> = { main: config.port };
+  if (config.alertmanagerPort !== undefined) ports.alertmanager = config.alertmanagerPort;
+  if (config.kservePort !== undefined) ports.kserve = config.kservePort;
+  const servedOn = (route: Route): Listener => (ports[listenerOf(route)] !== undefined ? listenerOf(route) : 'main');
+
+  const tables = new Map<Listener, { routes: Map<string, Route>; paths: Set<string> }>();
+  for (const l of Object.keys(ports) as Listener[]) tables.set(l, { routes: new Map(), paths: new Set() });
   for (const mod of options.modules ?? routeModules) {
     for (const route of await mod.init(context)) {
       const key = `${route.method} ${route.path}`;
-      if (table.has(key)) throw new Error(`route ${key} is registered twice (module ${mod.name})`);
-      table.set(key, route);
-      paths.add(route.path);
+      const t = tables.get(servedOn(route))!;
+      if ([...tables.values()].some((x) => x.routes.has(key))) throw new Error(`route ${key} is registered twice (module ${mod.name})`);
+      t.routes.set(key, route);
+      t.paths.add(route.path);
     }
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((err) => {
-      logger.error('request failed', { error: (err as Error).message });
-      if (!res.headersSent) send(res, 500, { error: 'internal error' });
-      else res.destroy();
+  const servers = new Map<Listener, http.Server>();
+  for (const listener of tables.keys()) {
+    const server = http.createServer((req, res) => {
+      handle(listener, req, res).catch((err) => {
+        logger.error('request failed', { error: (err as Error).message });
+        if (!res.headersSent) send(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
     });
-  });
-  server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+    server.keepAliveTimeout = 5_000;
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+    servers.set(listener, server);
+  }
 
   function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const isRaw = typeof body === 'string' || Buffer.isBuffer(body);
@@ -130,9 +151,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     }
   }
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function handle(listener: Listener, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const receivedAt = performance.now();
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    const { routes: table, paths } = tables.get(listener)!;
     const route = table.get(`${req.method} ${url.pathname}`);
     if (!route) {
       const known = paths.has(url.pathname);
@@ -197,26 +219,38 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     send(res, out.status, body, out.headers);
   }
 
-  await new Promise<void>((resolve, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  logger.info('gateway listening', { port, routes: [...table.keys()] });
+  const urls: Partial<Record<Listener, string>> = {};
+  try {
+    for (const [listener, server] of servers) {
+      await new Promise<void>((resolve, rejectListen) => {
+        server.once('error', rejectListen);
+        server.listen(ports[listener], config.host, () => resolve());
+      });
+      const bound = (server.address() as AddressInfo).port;
+      urls[listener] = `http://${host}:${bound}`;
+      logger.info('gateway listening', { listener, port: bound, routes: [...tables.get(listener)!.routes.keys()] });
+    }
+  } catch (err) {
+    for (const s of servers.values()) s.close();
+    for (const hook of [...hooks].reverse()) await Promise.resolve(hook()).catch(() => undefined);
+    throw err;
+  }
+  const port = Number(new URL(urls.main!).port);
 
   let closing: Promise<void> | undefined;
   return {
     port,
-    url: `http://${host}:${port}`,
+    url: urls.main!,
+    urls,
     context,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
-        await new Promise<void>((resolve) => {
+        await Promise.all([...servers.values()].map((server) => new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
-        });
+        })));
         for (const hook of [...hooks].reverse()) {
           try {
             await hook();

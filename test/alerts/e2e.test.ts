@@ -77,12 +77,13 @@ function analyzeAlert(eventFile: string, kubeconfig: string, repoDir: string): P
 
 beforeAll(async () => {
   github = await startGithubDispatchFake();
-  gw = await startTestGateway(github);
+  // As deployed: the webhook on its own listener (ALERTMANAGER_PORT).
+  gw = await startTestGateway(github, { alertmanagerPort: '0' });
   const tokenFile = path.join(tmp, 'gateway-token');
   fs.writeFileSync(tokenFile, gatewayToken, { mode: 0o600 });
   const amConfig = parseYaml(fs.readFileSync(path.join(dist, 'monitoring', 'alertmanager.yaml'), 'utf8'));
   const receiver = amConfig.receivers.find((r: { webhook_configs?: unknown[] }) => r.webhook_configs);
-  receiver.webhook_configs[0].url = `${gw.url}/webhooks/alertmanager`;
+  receiver.webhook_configs[0].url = `${gw.urls.alertmanager}/webhooks/alertmanager`;
   receiver.webhook_configs[0].http_config.authorization.credentials_file = tokenFile;
   amConfig.route.group_wait = '1s'; // the only timing change: the test should not wait 30 s
   am = await startAlertmanager(stringify(amConfig));

@@ -15,6 +15,14 @@ test('defaults', () => {
   });
 });
 
+test('dedicated listener ports (the Deployment sets ALERTMANAGER_PORT and KSERVE_PORT); unset means served on PORT', () => {
+  expect(loadGatewayConfig({}, { ...env, ALERTMANAGER_PORT: '8081', KSERVE_PORT: '8082' })).toMatchObject({ port: 8080, alertmanagerPort: 8081, kservePort: 8082 });
+  const plain = loadGatewayConfig({}, env);
+  expect(plain.alertmanagerPort).toBeUndefined();
+  expect(plain.kservePort).toBeUndefined();
+  expect(() => loadGatewayConfig({}, { ...env, KSERVE_PORT: 'x' })).toThrow('KSERVE_PORT must be an integer, got "x"');
+});
+
 test('flags win over the environment', () => {
   const c = loadGatewayConfig({ port: '9000', githubRepository: 'x/y', stateDir: '/tmp/s' }, { ...env, PORT: '1' });
   expect(c).toMatchObject({ port: 9000, githubOwner: 'x', githubRepo: 'y', stateDir: '/tmp/s' });
