@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { AnalysisStore, Redactor, UsageError, addAnalysisOptions, createProvider, createSink, emitReport, envelope, resolveAnalysisOptions, runAnalysisCommand } from '../analysis';
+import type { RegisterCommand } from './commands';
 import { EpisodeStore, act } from '../drift/actions';
 import { DriftAnalysis, analyzeTables, driftMarkdown } from '../drift/analyze';
 import { readCsv } from '../drift/csv';
 import { explain } from '../drift/explain';
 import { defaultRuleConfig } from '../drift/rules';
-import type { ColumnKind } from '../drift/stats/column';
 import { onlineAnalysis } from '../drift/run-online';
-import type { RegisterCommand } from './commands';
+import type { ColumnKind } from '../drift/stats/column';
 
 const list = (v: unknown): string[] => (typeof v === 'string' && v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
@@ -139,8 +139,11 @@ export const registerAnalyzeDrift: RegisterCommand = (program: Command) => {
         }
       }
       const env = envelope('drift', redactor.redactDeep(report), {
-        provider: out.provider, promptVersion: out.promptVersion, promptTokens: out.promptTokens,
-        redactions: redactor.redactions, fallbackReason: out.fallbackReason,
+        provider: out.provider,
+        promptVersion: out.promptVersion,
+        promptTokens: out.promptTokens,
+        redactions: redactor.redactions,
+        fallbackReason: out.fallbackReason,
       });
       const md = driftMarkdown(report);
       emitReport(env, md, { out: opts.out, json: opts.json });
@@ -149,8 +152,12 @@ export const registerAnalyzeDrift: RegisterCommand = (program: Command) => {
         try {
           const sink = createSink(kind, { out: opts.out, redactor, store });
           await sink.post({
-            dedupeKey: report.dedupeKey, title: `Model drift (${report.urgency}): ${report.model}: ${report.rootCause}`, body: md,
-            team: report.team, labels: ['drift', `team:${report.team}`, `urgency:${report.urgency}`], json: env,
+            dedupeKey: report.dedupeKey,
+            title: `Model drift (${report.urgency}): ${report.model}: ${report.rootCause}`,
+            body: md,
+            team: report.team,
+            labels: ['drift', `team:${report.team}`, `urgency:${report.urgency}`],
+            json: env,
           });
         } catch (err) {
           if (err instanceof UsageError) throw err;

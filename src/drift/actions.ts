@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { Redactor, Sink, createSink, teamMentions } from '../analysis';
-import { teamById } from '../config/teams';
 import type { DriftReport } from './analyze';
 import type { Urgency } from './rules';
+import { teamById } from '../config/teams';
 
 /**
  * Acting on the urgency the rules computed (never on anything an LLM said):

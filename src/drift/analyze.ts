@@ -1,7 +1,7 @@
 import { CsvTable, readCsv } from './csv';
+import { RootCause, Remediation, RuleConfig, RuleOutcome, Urgency, decide, defaultRuleConfig } from './rules';
 import { Column, ColumnKind } from './stats/column';
 import { DriftThresholds, FeatureDrift, datasetDrift, defaultThresholds, featureDrift } from './stats/feature';
-import { RootCause, Remediation, RuleConfig, RuleOutcome, Urgency, decide, defaultRuleConfig } from './rules';
 
 /**
  * The drift analysis: per-feature statistics, dataset drift, accuracy against its baselines, and the
@@ -282,7 +282,7 @@ function evidenceLines(input: BuildInput, features: FeatureReport[], o: RuleOutc
   lines.push(`shareDrifted: ${input.shareDrifted.toFixed(3)} (${features.filter((f) => f.drifted).length}/${features.length} features), datasetDrift: ${input.datasetDrift}`);
   if (input.accuracy !== null) {
     lines.push(`accuracy: ${num(input.accuracy)} on ${input.labelledSamples} labelled samples (counts: ${o.facts.accuracyCounts})`);
-  } else lines.push('accuracy: n/a (no labels or predictions)');
+  } else {lines.push('accuracy: n/a (no labels or predictions)');}
   if (input.baselines.d30 !== null) lines.push(`baseline accuracy (${input.baselines.source}): ${num(input.baselines.d30)}`);
   for (const f of features) {
     if (!f.drifted && !o.facts.qualityFeatures.includes(f.name)) continue;

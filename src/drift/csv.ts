@@ -239,8 +239,7 @@ export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<stri
   const integerColumns = new Set<string>();
   header.forEach((name, c) => {
     const b = builders[c];
-    if (b.strings) columns.set(name, { kind: 'categorical', values: b.strings });
-    else {
+    if (b.strings) {columns.set(name, { kind: 'categorical', values: b.strings });} else {
       columns.set(name, { kind: 'numerical', values: b.numbers.subarray(0, rows) });
       if (b.integer && rows > 0) integerColumns.add(name);
     }

@@ -40,8 +40,16 @@ export async function explain(analysis: DriftAnalysis, opts: ExplainOptions): Pr
   const redactor = opts.redactor ?? new Redactor();
   const featureTable = JSON.stringify(
     report.features.map((f) => ({
-      name: f.name, kind: f.kind, test: f.test, statistic: f.statistic, pValue: f.pValue, psi: f.psi, drifted: f.drifted,
-      currentNullShare: f.currentNullShare, outOfRangeShare: f.outOfRangeShare, ...(f.importance !== undefined ? { importance: f.importance } : {}),
+      name: f.name,
+      kind: f.kind,
+      test: f.test,
+      statistic: f.statistic,
+      pValue: f.pValue,
+      psi: f.psi,
+      drifted: f.drifted,
+      currentNullShare: f.currentNullShare,
+      outOfRangeShare: f.outOfRangeShare,
+      ...(f.importance !== undefined ? { importance: f.importance } : {}),
     })),
   );
   const prompt = loadPrompt('drift/drift', {

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../analysis';
-import { releaseState } from './release';
 import type { EpisodeStore } from './actions';
 import type { DriftAnalysis } from './analyze';
 import { MlflowClient, TrainingRun } from './mlflow';
 import { analyzeCaptures, fetchCaptures } from './online';
+import { releaseState } from './release';
 import type { RuleConfig } from './rules';
 
 export interface OnlineRunOptions {
@@ -61,8 +61,15 @@ export async function onlineAnalysis(opts: OnlineRunOptions): Promise<{ analysis
   let result;
   try {
     result = analyzeCaptures(captures, {
-      model, now, windowMs, training, rules: opts.rules, driftShare: opts.driftShare, modelChanged,
-      retrainedThisEpisode: state?.retrained, episode: state?.episode,
+      model,
+      now,
+      windowMs,
+      training,
+      rules: opts.rules,
+      driftShare: opts.driftShare,
+      modelChanged,
+      retrainedThisEpisode: state?.retrained,
+      episode: state?.episode,
     });
   } catch (err) {
     throw new UsageError((err as Error).message);

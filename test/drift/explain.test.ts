@@ -123,9 +123,17 @@ describe('mlops analyze-drift (the CLI)', () => {
     expect(r.stdout).not.toMatch(/NaN|Infinity/);
     const env = JSON.parse(r.stdout);
     expect(env).toMatchObject({
-      schemaVersion: 1, kind: 'drift', provider: 'offline', promptVersion: 'drift/drift@1',
-      rootCause: 'data-drift', urgency: 'P1', remediation: 'retrain', datasetDrift: false, affectedFeatures: ['shifted'],
-      accuracy: { current: 0.8, labelledSamples: 300, counts: true }, baselines: { d30: 1, source: 'reference-data' },
+      schemaVersion: 1,
+      kind: 'drift',
+      provider: 'offline',
+      promptVersion: 'drift/drift@1',
+      rootCause: 'data-drift',
+      urgency: 'P1',
+      remediation: 'retrain',
+      datasetDrift: false,
+      affectedFeatures: ['shifted'],
+      accuracy: { current: 0.8, labelledSamples: 300, counts: true },
+      baselines: { d30: 1, source: 'reference-data' },
     });
     expect(env.features.map((f: { name: string; kind: string; test: string }) => [f.name, f.kind, f.test])).toEqual([
       ['shifted', 'numerical', 'ks'], ['steady', 'numerical', 'ks'], ['color', 'categorical', 'chi-square'],

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { EpisodeStore } from '../../src/drift/actions';
+import { defaultRuleConfig } from '../../src/drift/rules';
+import { onlineAnalysis } from '../../src/drift/run-online';
 import { createCaptureModule } from '../../src/gateway/capture';
 import { loadGatewayConfig } from '../../src/gateway/config';
 import { silentLogger } from '../../src/gateway/logger';
 import { startGateway, type RunningGateway } from '../../src/gateway/server';
-import { EpisodeStore } from '../../src/drift/actions';
-import { defaultRuleConfig } from '../../src/drift/rules';
-import { onlineAnalysis } from '../../src/drift/run-online';
 
 /**
  * The online mode end to end through the real gateway: payload-logger events and feedback go in over HTTP,
@@ -22,6 +22,8 @@ let clock = NOW;
 let gw: RunningGateway;
 let dir: string;
 
+// A seeded PRNG (mulberry32) is bit arithmetic by definition.
+/* eslint-disable no-bitwise */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -31,6 +33,7 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+/* eslint-enable no-bitwise */
 const rand = prng(42);
 const normal = () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
 
@@ -38,9 +41,17 @@ async function send(ceId: string, type: 'request' | 'response', requestId: strin
   const res = await fetch(`${gw.url}/webhooks/kserve`, {
     method: 'POST',
     headers: {
-      'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': ceId, 'ce-source': 'http://localhost:9081/',
-      'ce-type': `org.kubeflow.serving.inference.${type}`, 'ce-time': new Date(time).toISOString(), 'ce-inferenceservicename': 'credit-risk',
-      'ce-namespace': 'ml-serving', 'ce-component': 'predictor', 'ce-endpoint': '', 'ce-metadata': JSON.stringify({ 'X-Request-Id': [requestId] }),
+      'content-type': 'application/json',
+      'ce-specversion': '1.0',
+      'ce-id': ceId,
+      'ce-source': 'http://localhost:9081/',
+      'ce-type': `org.kubeflow.serving.inference.${type}`,
+      'ce-time': new Date(time).toISOString(),
+      'ce-inferenceservicename': 'credit-risk',
+      'ce-namespace': 'ml-serving',
+      'ce-component': 'predictor',
+      'ce-endpoint': '',
+      'ce-metadata': JSON.stringify({ 'X-Request-Id': [requestId] }),
     },
     body: JSON.stringify(body),
   });
@@ -57,7 +68,7 @@ async function request(time: number, shift: number, rightShare: number): Promise
   await send(ceId, 'request', requestId, time, { instances });
   await send(ceId, 'response', requestId, time + 5, { predictions, probabilities: predictions.map((p) => [1 - p, p]) });
   const fb = await fetch(`${gw.url}/feedback`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ requestId, labels }),
+    method: 'POST', headers: { 'content-type': 'application/json', 'authorization': `Bearer ${TOKEN}` }, body: JSON.stringify({ requestId, labels }),
   });
   if (fb.status !== 200) throw new Error(`feedback answered ${fb.status}`);
 }
@@ -88,8 +99,14 @@ afterAll(async () => {
 describe('analyze-drift online mode', () => {
   it('reads the windows and 7/14/30-day baselines from the capture API and decides by the table', async () => {
     const { analysis, model } = await onlineAnalysis({
-      gatewayUrl: gw.url, token: TOKEN, windowHours: 24, releaseFile: path.join(dir, 'release.json'), alertFile: path.join(dir, 'alert.json'),
-      rules: defaultRuleConfig, driftShare: 0.5, now: new Date(NOW),
+      gatewayUrl: gw.url,
+      token: TOKEN,
+      windowHours: 24,
+      releaseFile: path.join(dir, 'release.json'),
+      alertFile: path.join(dir, 'alert.json'),
+      rules: defaultRuleConfig,
+      driftShare: 0.5,
+      now: new Date(NOW),
     });
     const r = analysis.report;
     expect(model).toBe('credit-risk');
@@ -111,8 +128,14 @@ describe('analyze-drift online mode', () => {
     const episodes = new EpisodeStore(path.join(dir, 'state'));
     episodes.record('credit-risk', 'P1', `sha256:${'0'.repeat(64)}`);
     const { analysis } = await onlineAnalysis({
-      gatewayUrl: gw.url, token: TOKEN, windowHours: 24, releaseFile: path.join(dir, 'release.json'),
-      rules: defaultRuleConfig, driftShare: 0.5, now: new Date(NOW), episodes,
+      gatewayUrl: gw.url,
+      token: TOKEN,
+      windowHours: 24,
+      releaseFile: path.join(dir, 'release.json'),
+      rules: defaultRuleConfig,
+      driftShare: 0.5,
+      now: new Date(NOW),
+      episodes,
     });
     expect(analysis.report.remediation).toBe('rollback');
     expect(analysis.report.reasons.join(' ')).toMatch(/model digest changed/);
@@ -120,12 +143,22 @@ describe('analyze-drift online mode', () => {
 
   it('names the problem when the window is empty or the token is wrong', async () => {
     await expect(onlineAnalysis({
-      gatewayUrl: gw.url, token: TOKEN, windowHours: 24, releaseFile: path.join(dir, 'release.json'),
-      rules: defaultRuleConfig, driftShare: 0.5, now: new Date(NOW + 40 * DAY),
+      gatewayUrl: gw.url,
+      token: TOKEN,
+      windowHours: 24,
+      releaseFile: path.join(dir, 'release.json'),
+      rules: defaultRuleConfig,
+      driftShare: 0.5,
+      now: new Date(NOW + 40 * DAY),
     })).rejects.toThrow(/no capture of model "credit-risk" in the current window/);
     await expect(onlineAnalysis({
-      gatewayUrl: gw.url, token: 'wrong', windowHours: 24, releaseFile: path.join(dir, 'release.json'),
-      rules: defaultRuleConfig, driftShare: 0.5, now: new Date(NOW),
+      gatewayUrl: gw.url,
+      token: 'wrong',
+      windowHours: 24,
+      releaseFile: path.join(dir, 'release.json'),
+      rules: defaultRuleConfig,
+      driftShare: 0.5,
+      now: new Date(NOW),
     })).rejects.toThrow(/capture API .* answered 401/);
   });
 });

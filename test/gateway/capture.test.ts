@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { loadGatewayConfig } from '../../src/gateway/config';
+import { gatewayToken, tempStateDir } from './harness';
 import { createCaptureModule } from '../../src/gateway/capture';
+import type { CaptureOptions } from '../../src/gateway/capture';
 import { sampled } from '../../src/gateway/capture/events';
+import { loadGatewayConfig } from '../../src/gateway/config';
 import { silentLogger } from '../../src/gateway/logger';
 import { probeRoutes } from '../../src/gateway/probes';
 import { startGateway, type RunningGateway } from '../../src/gateway/server';
-import type { CaptureOptions } from '../../src/gateway/capture';
-import { gatewayToken, tempStateDir } from './harness';
 
 /**
  * Capture endpoints through the real gateway server (node:http) on a loopback port, with events shaped
@@ -96,7 +96,7 @@ async function captures(gw: RunningGateway, query = ''): Promise<{ status: numbe
 async function feedback(gw: RunningGateway, body: unknown, token = gatewayToken): Promise<{ status: number; json: any }> {
   const res = await fetch(`${gw.url}/feedback`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', 'authorization': `Bearer ${token}` },
     body: JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };

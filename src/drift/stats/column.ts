@@ -37,8 +37,7 @@ export function runs(sorted: Float64Array): { values: number[]; counts: number[]
   const counts: number[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const v = sorted[i];
-    if (values.length > 0 && values[values.length - 1] === v) counts[counts.length - 1]++;
-    else {
+    if (values.length > 0 && values[values.length - 1] === v) {counts[counts.length - 1]++;} else {
       values.push(v);
       counts.push(1);
     }

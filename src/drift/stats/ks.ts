@@ -26,7 +26,7 @@ function upperBound(sorted: Float64Array, x: number, from = 0): number {
   let lo = from;
   let hi = sorted.length;
   while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
+    const mid = Math.floor((lo + hi) / 2);
     if (sorted[mid] <= x) lo = mid + 1;
     else hi = mid;
   }

@@ -81,7 +81,10 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
         name: metrics.feedbackLabelled.name, help: metrics.feedbackLabelled.help, labelNames: ['model_name'], registers: [ctx.registry],
       });
       new Gauge({
-        name: metrics.modelAccuracy.name, help: metrics.modelAccuracy.help, labelNames: ['model_name'], registers: [ctx.registry],
+        name: metrics.modelAccuracy.name,
+        help: metrics.modelAccuracy.help,
+        labelNames: ['model_name'],
+        registers: [ctx.registry],
         collect() {
           this.reset();
           for (const [model, a] of store.accuracy(opts.now() - opts.accuracyWindowMs)) {
@@ -90,7 +93,10 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
         },
       });
       new Gauge({
-        name: metrics.captureLastTimestamp.name, help: metrics.captureLastTimestamp.help, labelNames: ['model_name'], registers: [ctx.registry],
+        name: metrics.captureLastTimestamp.name,
+        help: metrics.captureLastTimestamp.help,
+        labelNames: ['model_name'],
+        registers: [ctx.registry],
         collect() {
           for (const [model, t] of store.lastTimes()) this.set({ model_name: model }, t / 1000);
         },
