@@ -1,13 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { ARGOCD_VALUES_FILE, BOOTSTRAP_CHART } from '../../../src/k8s/bootstrap';
+import { extraOutputFiles } from '../../../src/k8s/mlops';
 
 /** The repo root and the committed dist/. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DIST = path.join(REPO_ROOT, 'dist');
 
-/** Files in dist/ that are not Kubernetes manifests (plain configs written beside the charts). */
-export const PLAIN_FILES = new Set(['bootstrap/argocd-values.yaml', 'monitoring/alertmanager.yaml', 'monitoring/mlops-rules.yaml', 'monitoring/mlops-rules.fast.yaml']);
+/** Files in dist/ that are not Kubernetes manifests: ArgoCD's bootstrap values and src/k8s/mlops' plain files. */
+export const PLAIN_FILES = new Set([`${BOOTSTRAP_CHART}/${ARGOCD_VALUES_FILE}`, ...Object.values(extraOutputFiles)]);
 
 export interface Manifest {
   /** Path relative to dist/, e.g. `apps/Application.argo-cd.k8s.yaml`. */
