@@ -155,7 +155,7 @@ export function declaredSeriesNames(): Set<string> {
   const names = new Set<string>();
   for (const m of Object.values(metrics)) {
     names.add(m.name);
-    if (m.type === 'histogram' || m.type === 'summary') {
+    if ((m as MetricDecl).type === 'histogram' || (m as MetricDecl).type === 'summary') {
       for (const suffix of ['_bucket', '_sum', '_count']) names.add(m.name + suffix);
     }
   }
