@@ -22,6 +22,8 @@ export interface CloudnativePgValues {
 export interface CnpgClusterValues {
   readonly fullnameOverride: string;
   readonly type: 'postgresql';
+  /** The PostgreSQL major; must match the image (`cluster.imageName`). */
+  readonly version: { readonly postgresql: string };
   readonly mode: 'standalone';
   readonly cluster: {
     readonly instances: number;
@@ -58,6 +60,7 @@ export function cnpgClusterValues(config: PlatformConfig): CnpgClusterValues {
   return {
     fullnameOverride: MLFLOW_DB,
     type: 'postgresql',
+    version: { postgresql: images.postgres.tag.split('.')[0] },
     mode: 'standalone',
     cluster: {
       instances: config.sizes.postgresInstances,
