@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AnalysisStore, Redactor, UsageError, addAnalysisOptions, createProvider, createSink, emitReport, envelope, resolveAnalysisOptions, runAnalysisCommand } from '../analysis';
+import { AnalysisStore, Redactor, UsageError, defaultStateDir, addAnalysisOptions, createProvider, createSink, emitReport, envelope, resolveAnalysisOptions, runAnalysisCommand } from '../analysis';
 import type { RegisterCommand } from './commands';
 import { EpisodeStore, act } from '../drift/actions';
 import { DriftAnalysis, analyzeTables, driftMarkdown } from '../drift/analyze';
@@ -74,7 +74,7 @@ export const registerAnalyzeDrift: RegisterCommand = (program: Command) => {
       const driftShare = fraction('--drift-share', raw.driftShare, 0.5);
       let model = (raw.modelName as string | undefined) ?? 'credit-risk';
       const stateDir = opts.stateDir;
-      const episodes = raw.act || raw.digest ? new EpisodeStore(stateDir ?? '.mlops-state') : undefined;
+      const episodes = raw.act || raw.digest ? new EpisodeStore(stateDir ?? defaultStateDir()) : undefined;
       let analysis: DriftAnalysis;
       if (online) {
         const token = process.env.GATEWAY_TOKEN;
