@@ -1,4 +1,4 @@
-import { parseCsvText } from '../../src/drift/csv';
+import { fastDecimal, parseCsvText } from '../../src/drift/csv';
 
 describe('CSV loading', () => {
   const text = [
@@ -51,5 +51,29 @@ describe('CSV loading', () => {
 
   it('a header without rows gives zero rows (the analysis then names the empty file)', () => {
     expect(parseCsvText('a,b\n', 'h.csv').rows).toBe(0);
+  });
+});
+
+describe('fast decimal path', () => {
+  it('gives exactly the double Number() gives, or defers to it', () => {
+    let seed = 12345;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const samples = ['0', '-0', '+7', '1.', '.5', '-.25', '007', '123456789012345', '1234567890123456', '0.1', '0.30000000000000004',
+      '1e5', '-', '.', '', '1.2.3', '12a', 'Infinity', '999999999999999.9'];
+    for (let i = 0; i < 20_000; i++) {
+      const digits = 1 + Math.floor(next() * 16);
+      let str = '';
+      for (let d = 0; d < digits; d++) str += String(Math.floor(next() * 10));
+      const dot = Math.floor(next() * (digits + 1));
+      samples.push(`${next() < 0.3 ? '-' : ''}${str.slice(0, dot)}${next() < 0.8 ? '.' : ''}${str.slice(dot)}`);
+    }
+    for (const s of samples) {
+      const fast = fastDecimal(s, 0, s.length);
+      if (fast === undefined) continue;
+      if (!Object.is(fast, Number(s))) throw new Error(`"${s}": fast ${fast} vs Number ${Number(s)}`);
+    }
+    expect(fastDecimal('1e5', 0, 3)).toBeUndefined();
+    expect(fastDecimal('1234567890123456', 0, 16)).toBeUndefined();
+    expect(fastDecimal('x,12.5,y', 2, 6)).toBe(12.5);
   });
 });
