@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Column } from '../../src/drift/stats/column';
+import { Column, radixSort } from '../../src/drift/stats/column';
 import { datasetDrift, featureDrift } from '../../src/drift/stats/feature';
 import { ks2samp } from '../../src/drift/stats/ks';
 import { chi2Sf, jensenShannonDistance, wassersteinDistance } from '../../src/drift/stats/tests';
@@ -160,3 +160,18 @@ describe('drift statistics: building blocks and edge cases', () => {
   });
 });
 
+
+describe('radix sort of doubles', () => {
+  it('orders like a numeric sort, including negatives, zeros, subnormals and ties', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const a = Float64Array.from({ length: 70_000 }, (_, i) =>
+      i % 7 === 0 ? 0 : i % 11 === 0 ? -0 : i % 13 === 0 ? 5e-324 : i % 17 === 0 ? -1e300 : (next() - 0.5) * 10 ** Math.floor(next() * 12 - 6));
+    const expected = Float64Array.from(a).sort();
+    const got = radixSort(Float64Array.from(a));
+    expect(got.length).toBe(expected.length);
+    for (let i = 0; i < got.length; i++) {
+      if (got[i] !== expected[i]) throw new Error(`index ${i}: ${got[i]} !== ${expected[i]}`);
+    }
+  });
+});

@@ -28,8 +28,73 @@ export function sortedFinite(values: Float64Array): Float64Array {
     const v = values[i];
     if (Number.isFinite(v)) out[j++] = v;
   }
-  return out.sort();
+  return n >= RADIX_MIN ? radixSort(out) : out.sort();
 }
+
+const RADIX_MIN = 50_000;
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Sorts finite doubles ascending with an LSD radix sort on their IEEE-754 bits (4 passes of 16 bits), about
+ * twice as fast as the typed-array sort on a million values (bench/drift.ts). Bits are mapped so that unsigned order is
+ * numeric order: negative numbers have every bit flipped, positive ones only the sign bit. Sorts in place.
+ */
+// Radix sorting works on the bits of the doubles.
+/* eslint-disable no-bitwise */
+export function radixSort(a: Float64Array): Float64Array {
+  const n = a.length;
+  const words = new Uint32Array(a.buffer, a.byteOffset, n * 2);
+  const lo = littleEndian ? 0 : 1;
+  const hi = 1 - lo;
+  let kl = new Uint32Array(n);
+  let kh = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const h = words[2 * i + hi];
+    const l = words[2 * i + lo];
+    if (h & 0x80000000) {
+      kh[i] = ~h >>> 0;
+      kl[i] = ~l >>> 0;
+    } else {
+      kh[i] = (h | 0x80000000) >>> 0;
+      kl[i] = l;
+    }
+  }
+  let tl = new Uint32Array(n);
+  let th = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const src = pass < 2 ? kl : kh;
+    const shift = (pass & 1) * 16;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(src[i] >>> shift) & 0xffff]++;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const at = count[(src[i] >>> shift) & 0xffff]++;
+      tl[at] = kl[i];
+      th[at] = kh[i];
+    }
+    [kl, tl] = [tl, kl];
+    [kh, th] = [th, kh];
+  }
+  for (let i = 0; i < n; i++) {
+    const h = kh[i];
+    const l = kl[i];
+    if (h & 0x80000000) {
+      words[2 * i + hi] = (h & 0x7fffffff) >>> 0;
+      words[2 * i + lo] = l;
+    } else {
+      words[2 * i + hi] = ~h >>> 0;
+      words[2 * i + lo] = ~l >>> 0;
+    }
+  }
+  return a;
+}
+/* eslint-enable no-bitwise */
 
 /** Distinct values and their counts of a sorted array (run-length encoding). */
 export function runs(sorted: Float64Array): { values: number[]; counts: number[] } {
