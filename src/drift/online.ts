@@ -14,13 +14,14 @@ import { DriftThresholds, FeatureDrift, datasetDrift, defaultThresholds, feature
  *   its reference profile, and its accuracy (reported as `trainingAccuracy`).
  */
 
+/** One line of the capture API (one instance of a request; src/gateway/capture `CaptureLine`). */
 export interface Capture {
   readonly requestId: string;
   readonly model: string;
   readonly time: string;
-  readonly instances: unknown[] | null;
-  readonly predictions: unknown[] | null;
-  readonly labels: unknown[] | null;
+  readonly features: Record<string, unknown> | null;
+  readonly prediction: unknown;
+  readonly label: unknown;
 }
 
 export interface CaptureApi {
@@ -54,17 +55,10 @@ interface Flat {
   readonly label: unknown;
 }
 
-/** One row per instance: v1 instances as objects (`{feature: value}`), predictions and labels aligned by index. */
 function flatten(captures: readonly Capture[]): Flat[] {
-  const rows: Flat[] = [];
-  for (const c of captures) {
-    const t = Date.parse(c.time);
-    (c.instances ?? []).forEach((inst, i) => {
-      if (!inst || typeof inst !== 'object' || Array.isArray(inst)) return;
-      rows.push({ time: t, features: inst as Record<string, unknown>, prediction: c.predictions?.[i] ?? null, label: c.labels?.[i] ?? null });
-    });
-  }
-  return rows;
+  return captures
+    .filter((c) => c.features && typeof c.features === 'object')
+    .map((c) => ({ time: Date.parse(c.time), features: c.features!, prediction: c.prediction ?? null, label: c.label ?? null }));
 }
 
 function columnsOf(rows: readonly Flat[], names: readonly string[], kinds: Map<string, 'numerical' | 'categorical'>): Map<string, Column> {

@@ -116,7 +116,7 @@ describe('POST /webhooks/kserve', () => {
     expect(type).toBe('application/x-ndjson');
     expect(rows.map((r) => r.requestId).sort()).toEqual(['req-a', 'req-b']);
     expect(rows[0]).toMatchObject({
-      model: 'credit-risk', namespace: 'ml-serving', instances: [instance(40)], predictions: [1], probabilities: [[0.2, 0.8]], labels: null,
+      model: 'credit-risk', namespace: 'ml-serving', index: 0, features: instance(40), prediction: 1, probabilities: [0.2, 0.8], label: null,
     });
     expect(await metricsText(gw)).toMatch(/mlops_captures_stored_total\{model_name="credit-risk"\} 4/);
   });
@@ -227,6 +227,21 @@ describe('POST /feedback and accuracy', () => {
     expect(text).toMatch(/mlops_feedback_labelled_total\{model_name="credit-risk"\} 3/);
     // 2 of 3 labelled predictions were right.
     expect(text).toMatch(/mlops_model_accuracy\{model_name="credit-risk"\} 0\.6666/);
+  });
+
+  it('a request of several instances gives one line per instance, predictions and labels aligned', async () => {
+    const gw = await start();
+    const ceId = randomUUID();
+    await sendEvent(gw, { ceId, type: 'request', requestId: 'multi', body: { instances: [instance(21), instance(22)] } });
+    await sendEvent(gw, { ceId, type: 'response', requestId: 'multi', body: { predictions: [1, 0], probabilities: [[0.1, 0.9], [0.7, 0.3]] } });
+    expect((await feedback(gw, { requestId: 'multi', labels: [1, 1] })).json).toEqual({ labelled: 1, unknown: [] });
+    const { rows } = await captures(gw);
+    expect(rows.map((r) => [r.requestId, r.index, r.features.age, r.prediction, r.probabilities, r.label])).toEqual([
+      ['multi', 0, 21, 1, [0.1, 0.9], 1],
+      ['multi', 1, 22, 0, [0.7, 0.3], 1],
+    ]);
+    expect(await metricsText(gw)).toMatch(/mlops_model_accuracy\{model_name="credit-risk"\} 0\.5/);
+    expect(await metricsText(gw)).toMatch(/mlops_feedback_labelled_total\{model_name="credit-risk"\} 2/);
   });
 
   it('answers 404 for one unknown request id, 400 for a bad body, 401 without the token', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { metrics } from '../../config/metrics';
 import { HttpError, type GatewayContext, type Route, type RouteModule } from '../routes';
 import { MalformedEvent, parseLoggerEvent, sampled } from './events';
-import { CaptureStore } from './store';
+import { CaptureRow, CaptureStore } from './store';
 
 /**
  * Payload capture for drift analysis (issue 8), plugged into the gateway through its route seam:
@@ -12,7 +12,8 @@ import { CaptureStore } from './store';
  *   KServe payload-logger CloudEvents; pairs request and response by Ce-Id; sampling by request id;
  *   replays stored once; malformed events 400 (counted in `mlops_gateway_rejected_total{endpoint="kserve"}`).
  * - `POST /feedback` (bearer): ground-truth labels by request id.
- * - `GET /v1/captures?model=&from=&to=&labelled=` (bearer): complete captures as NDJSON, oldest first.
+ * - `GET /v1/captures?model=&from=&to=&labelled=` (bearer): complete captures as NDJSON, oldest first, one line
+ *   per instance (`features`, `prediction`, `probabilities`, `label`; see {@link CaptureLine}).
  * - metrics: `mlops_model_accuracy{model_name}` over the accuracy window, `mlops_feedback_labelled_total`,
  *   `mlops_captures_stored_total`, `mlops_capture_last_timestamp_seconds`.
  *
@@ -65,6 +66,47 @@ function parseTime(name: string, raw: string | null): number | undefined {
   const n = /^\d+$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw);
   if (Number.isNaN(n)) throw new HttpError(400, 'bad-query', `${name}="${raw}" is neither an RFC 3339 time nor Unix seconds`);
   return n;
+}
+
+/** One NDJSON line of the capture API: one instance of a captured request. */
+export interface CaptureLine {
+  readonly requestId: string;
+  readonly ceId: string;
+  /** Position of the instance in the request. */
+  readonly index: number;
+  readonly model: string;
+  readonly namespace: string;
+  /** RFC 3339 time of the request. */
+  readonly time: string;
+  /** The instance as the model saw it: v1 objects as they are; arrays keyed "0", "1", …; scalars as {"value": x}. */
+  readonly features: Record<string, unknown>;
+  readonly prediction: unknown;
+  readonly probabilities: unknown;
+  /** Ground truth from /feedback, or null. */
+  readonly label: unknown;
+}
+
+function asFeatures(instance: unknown): Record<string, unknown> {
+  if (instance && typeof instance === 'object' && !Array.isArray(instance)) return instance as Record<string, unknown>;
+  if (Array.isArray(instance)) return Object.fromEntries(instance.map((v, i) => [String(i), v]));
+  return { value: instance };
+}
+
+/** A capture (one request) → one line per instance, prediction/probabilities/label aligned by position. */
+export function instanceLines(c: CaptureRow): CaptureLine[] {
+  const time = new Date(c.time).toISOString();
+  return (c.instances ?? []).map((inst, index) => ({
+    requestId: c.requestId,
+    ceId: c.ceId,
+    index,
+    model: c.model,
+    namespace: c.namespace,
+    time,
+    features: asFeatures(inst),
+    prediction: c.predictions?.[index] ?? null,
+    probabilities: c.probabilities?.[index] ?? null,
+    label: c.labels?.[index] ?? null,
+  }));
 }
 
 /** Builds the capture module (the gateway lists `captureRoutes`, built from the environment). */
@@ -198,7 +240,7 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
               let after: { time: number; ceId: string } | undefined;
               for (;;) {
                 const rows = store.page(query, after, 500);
-                if (rows.length > 0) yield rows.map((c) => `${JSON.stringify({ ...c, time: new Date(c.time).toISOString() })}\n`).join('');
+                if (rows.length > 0) yield rows.map((c) => instanceLines(c).map((l) => `${JSON.stringify(l)}\n`).join('')).join('');
                 if (rows.length < 500) return;
                 after = { time: rows[rows.length - 1].time, ceId: rows[rows.length - 1].ceId };
               }
