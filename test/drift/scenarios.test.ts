@@ -140,7 +140,7 @@ describe('drift scenarios with the model\'s data generator', () => {
     });
   });
 
-  it('injected nulls → data-quality naming the feature, P2', () => {
+  it('injected nulls → data-quality naming the feature, P2 → Slack', async () => {
     const r = analyse('nulls');
     expect(r.rootCause).toBe('data-quality');
     expect(r.affectedFeatures).toEqual(['age']);
@@ -148,6 +148,10 @@ describe('drift scenarios with the model\'s data generator', () => {
     expect(r.urgency).toBe('P2');
     const age = r.features.find((f) => f.name === 'age')!;
     expect(age.currentNullShare).toBeGreaterThan(0.08);
+    const before = slack.messages.length;
+    expect((await act(r, { env: env(), markdown: driftMarkdown(r) })).kind).toBe('slack');
+    expect(slack.messages.length).toBe(before + 1);
+    expect(slack.messages.at(-1)!.text).toContain('data-quality');
   });
 
   it('injected out-of-range values → data-quality naming the feature', () => {
