@@ -61,6 +61,8 @@ export interface DriftReport {
   urgency: Urgency;
   /** The decision-table rows that matched. */
   reasons: string[];
+  /** The prediction mix compared across the windows (null without a prediction column in both). */
+  predictionDrift: FeatureReport | null;
   explanation: string;
   /** Facts the explanation cites (each a short "name: value" line computed by code). */
   evidence: string[];
@@ -186,7 +188,21 @@ export function analyzeTables(reference: CsvTable, current: CsvTable, opts: Anal
     importances: opts.importances,
     modelChanged: opts.modelChanged,
     retrainedThisEpisode: opts.retrainedThisEpisode,
+    predictionDrift: opts.prediction ? predictionShift(reference, current, opts.prediction, thresholds) : null,
   });
+}
+
+/** The prediction mix: the prediction column of both windows through the same tests, as a category. */
+function predictionShift(reference: CsvTable, current: CsvTable, column: string, thresholds: DriftThresholds): FeatureDrift | null {
+  const ref = reference.columns.get(column);
+  const cur = current.columns.get(column);
+  if (!ref || !cur) return null;
+  const asText = (c: Column): Column => (c.kind === 'categorical' ? c : { kind: 'categorical', values: Array.from(c.values, (v) => (Number.isNaN(v) ? null : String(v))) });
+  try {
+    return featureDrift({ name: column, reference: asText(ref), current: asText(cur) }, thresholds);
+  } catch {
+    return null; // a window without predictions: nothing to compare
+  }
 }
 
 export interface BuildInput {
@@ -204,6 +220,8 @@ export interface BuildInput {
   readonly retrainedThisEpisode?: boolean;
   /** Episode number for the dedupe key. @default 1 */
   readonly episode?: number;
+  /** The prediction column compared across the windows (informational: not a feature, not in the table). */
+  readonly predictionDrift?: FeatureDrift | null;
 }
 
 /** Applies the rules and assembles the report (explanation: the deterministic one, until explain() runs). */
@@ -220,6 +238,19 @@ export function buildAnalysis(input: BuildInput): DriftAnalysis {
     },
     input.rules,
   );
+  const toFeatureReport = (f: FeatureDrift): FeatureReport => ({
+    name: f.name,
+    kind: f.kind,
+    test: f.test,
+    statistic: f.statistic,
+    pValue: f.pValue,
+    threshold: f.threshold,
+    psi: f.psi,
+    drifted: f.drifted,
+    referenceNullShare: f.referenceNullShare,
+    currentNullShare: f.currentNullShare,
+    outOfRangeShare: f.outOfRangeShare,
+  });
   const features: FeatureReport[] = input.features.map((f) => ({
     name: f.name,
     kind: f.kind,
@@ -256,6 +287,7 @@ export function buildAnalysis(input: BuildInput): DriftAnalysis {
     remediation: outcome.remediation,
     urgency: outcome.urgency,
     reasons: outcome.reasons,
+    predictionDrift: input.predictionDrift ? toFeatureReport(input.predictionDrift) : null,
     explanation: offlineExplanation(input, outcome),
     evidence,
   };
@@ -284,6 +316,10 @@ function evidenceLines(input: BuildInput, features: FeatureReport[], o: RuleOutc
     lines.push(`accuracy: ${num(input.accuracy)} on ${input.labelledSamples} labelled samples (counts: ${o.facts.accuracyCounts})`);
   } else {lines.push('accuracy: n/a (no labels or predictions)');}
   if (input.baselines.d30 !== null) lines.push(`baseline accuracy (${input.baselines.source}): ${num(input.baselines.d30)}`);
+  if (input.predictionDrift) {
+    const p = input.predictionDrift;
+    lines.push(`prediction mix: ${p.test} ${p.pValue !== null ? `p=${num(p.pValue)}` : `${p.test}=${num(p.statistic)}`}, psi=${num(p.psi)}, shifted=${p.drifted}`);
+  }
   for (const f of features) {
     if (!f.drifted && !o.facts.qualityFeatures.includes(f.name)) continue;
     const stat = f.pValue !== null ? `p=${num(f.pValue)}` : `${f.test}=${num(f.statistic)}`;

@@ -128,6 +128,13 @@ export function analyzeCaptures(captures: readonly Capture[], opts: OnlineOption
   }, thresholds));
   const dataset = datasetDrift(features, opts.driftShare ?? 0.5);
   const acc = accuracy(current);
+  const predictions = (rs: readonly Flat[]): Column => ({ kind: 'categorical', values: rs.map((r) => (r.prediction === null ? null : String(r.prediction))) });
+  let predictionDrift: FeatureDrift | null = null;
+  try {
+    predictionDrift = featureDrift({ name: 'prediction', reference: predictions(reference), current: predictions(current) }, thresholds);
+  } catch {
+    predictionDrift = null; // no predictions on one side
+  }
   const span = (days: number) => accuracy(rows.filter((r) => r.time >= start - days * DAY && r.time < start)).accuracy;
   const baselines: Baselines = { d7: span(7), d14: span(14), d30: span(30), source: 'captures' };
   const importances = opts.training?.featureImportances ? new Map(Object.entries(opts.training.featureImportances)) : undefined;
@@ -145,6 +152,7 @@ export function analyzeCaptures(captures: readonly Capture[], opts: OnlineOption
     modelChanged: opts.modelChanged,
     retrainedThisEpisode: opts.retrainedThisEpisode,
     episode: opts.episode,
+    predictionDrift,
   });
   return { ...analysis, trainingAccuracy: opts.training?.metrics.accuracy ?? null };
 }

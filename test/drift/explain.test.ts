@@ -140,6 +140,7 @@ describe('mlops analyze-drift (the CLI)', () => {
     ]);
     expect(Object.keys(env.features[0])).toEqual(expect.arrayContaining(['name', 'kind', 'test', 'statistic', 'pValue', 'psi', 'drifted']));
     expect(typeof env.explanation).toBe('string');
+    expect(env.predictionDrift).toMatchObject({ name: 'prediction', kind: 'categorical', test: 'z' });
     expect(fs.existsSync(path.join(dir, 'out', 'report.json'))).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'out', 'report.md'), 'utf8')).toContain('| shifted | numerical | ks |');
   });

@@ -121,6 +121,7 @@ describe('analyze-drift online mode', () => {
     expect(r.remediation).toBe('retrain');
     expect(r.urgency).toBe('P0');
     expect(r.trigger).toEqual(['ModelAccuracyLow', 'PredictionDistributionShift']);
+    expect(r.predictionDrift).toMatchObject({ name: 'prediction', kind: 'categorical', test: 'z' });
     expect(r.digest).toBe(`sha256:${'1'.repeat(64)}`);
   });
 
