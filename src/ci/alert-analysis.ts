@@ -30,7 +30,7 @@ export class AlertAnalysisWorkflow extends Component {
       triggers: { repositoryDispatch: { types: ['alert'] } },
       // A re-notified group waits for the running analysis of the same group instead of racing its post.
       concurrency: {
-        group: '${{ github.workflow }}-${{ github.event.client_payload.groupKey || github.run_id }}',
+        group: '${{ github.workflow }}-${{ github.event.client_payload.group.groupKey || github.run_id }}',
         cancelInProgress: false,
       },
     });
