@@ -4,6 +4,7 @@ import { PlatformConfig } from '../../config/platform';
 import { helmCharts, imageRef, images } from '../../config/versions';
 import { PlatformApplication } from '../bootstrap/application';
 import { resourcesJson, restrictedContainerSecurityJson } from '../lib';
+import { alertReaderServiceAccount } from '../mlops';
 
 /** The controller's Helm release; the chart names its ServiceAccount `<release>-gha-rs-controller`. */
 export const ARC_RELEASE = 'arc';
@@ -23,7 +24,7 @@ export interface ArcRunnerSetValues {
   readonly minRunners: number;
   readonly maxRunners: number;
   readonly controllerServiceAccount: { readonly namespace: string; readonly name: string };
-  readonly template: { readonly spec: { readonly containers: object[] } };
+  readonly template: { readonly spec: { readonly serviceAccountName: string; readonly containers: object[] } };
 }
 
 export function arcControllerValues(): ArcControllerValues {
@@ -43,6 +44,9 @@ export function arcRunnerSetValues(config: PlatformConfig): ArcRunnerSetValues {
     controllerServiceAccount: { namespace: config.namespaces.arcSystems, name: `${ARC_RELEASE}-gha-rs-controller` },
     template: {
       spec: {
+        // The runners' jobs (alert analysis) read pods, logs and events through this read-only
+        // identity; it is bound only to the Roles in src/k8s/mlops/alert-reader.ts.
+        serviceAccountName: alertReaderServiceAccount(config).name,
         containers: [{
           name: 'runner',
           image: imageRef(images.actionsRunner),
