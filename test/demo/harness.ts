@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+export const root = path.join(__dirname, '..', '..');
+
+export interface DemoRun {
+  readonly child: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stdout(): string;
+  /** Resolves when a progress line containing `text` appears. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+}
+
+/** The demo as `npm run demo` starts it after setup: node + ts-node --swc on src/demo/main.ts. */
+export function startDemo(args: string[]): DemoRun {
+  const child = spawn(process.execPath, [path.join(root, 'node_modules', '.bin', 'ts-node'), '--swc', 'src/demo/main.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, GEMINI_API_KEY: '', OPENAI_API_KEY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    stdout: () => out,
+    exited,
+    async waitFor(text, timeoutMs = 180_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!out.includes(text)) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the demo exited before "${text}":\n${out}`);
+        if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+  };
+}
+
+/** The demo's process group id (its first progress line). */
+export function pgidOf(stdout: string): number {
+  const m = /process group (\d+)/.exec(stdout);
+  if (!m) throw new Error(`no process group line in:\n${stdout}`);
+  return Number(m[1]);
+}
+
+/** Every loopback port the demo announced. */
+export function portsOf(stdout: string): number[] {
+  return [...new Set([...stdout.matchAll(/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1])))];
+}
+
+/** Live (non-zombie) processes whose process group is `pgid`, as "pid command". */
+export function processesInGroup(pgid: number): string[] {
+  const found: string[] = [];
+  for (const p of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') found.push(`${p} ${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}`);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
+
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** Waits (bounded) until no process is left in the group and no announced port accepts connections; returns what is left. */
+export async function leftovers(stdout: string, timeoutMs = 15_000): Promise<{ processes: string[]; ports: number[] }> {
+  const pgid = pgidOf(stdout);
+  const ports = portsOf(stdout);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const processes = processesInGroup(pgid);
+    const open: number[] = [];
+    for (const p of ports) if (await listening(p)) open.push(p);
+    if ((processes.length === 0 && open.length === 0) || Date.now() > deadline) return { processes, ports: open };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
