@@ -354,9 +354,9 @@ async function setup(opts: DemoOptions, group: ProcessGroup): Promise<Stack> {
 
 async function latencyScenario(s: Stack, opts: DemoOptions): Promise<ScenarioResult> {
   progress('load generator: 4 workers against the predictor');
+  const t0 = Date.now() / 1000;
   s.load = startLoad(s, 4);
   await sleep(opts.short ? 4_000 : 20_000);
-  const t0 = Date.now() / 1000 - 5;
   progress(`fault injection: restarting the predictor with MODEL_FAULT_DELAY_MS=${opts.delayMs}`);
   await startPredictor(s, opts.delayMs);
   progress('waiting for InferenceLatencyHigh: Prometheus (p95 > 0.5 s for 15 s) → Alertmanager → gateway → GitHub dispatch');
