@@ -9,8 +9,9 @@ ROOT=$(pwd)
 log() { printf '[setup] %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------------
-# prometheus/prometheus-alertmanager: promtool, amtool and the real servers used in tests.
-APT_PACKAGES=(git jq sqlite3 prometheus prometheus-alertmanager)
+# prometheus/prometheus-alertmanager: promtool, amtool and the real servers used in tests;
+# chromium: renders the demo's HTML report headless in its test.
+APT_PACKAGES=(git jq sqlite3 prometheus prometheus-alertmanager chromium)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
