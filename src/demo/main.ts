@@ -6,6 +6,7 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { ActionsLog } from './actions-log';
 import { ProcessGroup, type GroupChild } from './group';
 import { writeHtmlReport } from './html';
+import { startGitHubFake, type GitHubFake } from '../testing/github';
 import { startGithubDispatchFake, type GithubDispatchFake } from '../testing/github-dispatch';
 import { readRole, startKubernetesFake, type KubernetesFake } from '../testing/kubernetes-api';
 import { freePort } from '../testing/net';
@@ -25,8 +26,12 @@ const bandit = path.join(root, '.venvs', 'tools', 'bin', 'bandit');
 const MODEL = 'credit-risk';
 const GATEWAY_TOKEN = 'demo-gateway-token-0123456789';
 const GITHUB_TOKEN = 'ghs_fake_dispatch_token';
-export const SCENARIOS = ['latency', 'pipeline'] as const;
+export const SCENARIOS = ['latency', 'drift', 'pipeline'] as const;
 export type Scenario = typeof SCENARIOS[number];
+
+/** The features the drift scenario moves (the generator's --covariate-drift). */
+export const DRIFTED_FEATURES = ['credit_score', 'debt_to_income', 'credit_utilization', 'num_late_payments', 'savings_balance', 'annual_income',
+  'home_ownership', 'employment_type'] as const;
 
 export interface DemoOptions {
   readonly short: boolean;
@@ -121,23 +126,30 @@ interface Stack {
   predictor?: GroupChild;
   predictorLog: string;
   github: GithubDispatchFake;
+  /** The GitHub REST fake the analysis commands act against (issues, comments, dispatches). */
+  githubApi: GitHubFake;
   kube: KubernetesFake;
   gatewayUrl: string;
   promUrl: string;
   amUrl: string;
   dataset: Record<string, unknown>[];
+  csvDir: string;
+  pyEnv: NodeJS.ProcessEnv;
   load?: { sent: number; failed: number; stop(): Promise<void> };
   writtenDispatches: number;
 }
 
-function readCsv(file: string): Record<string, unknown>[] {
+function readCsv(file: string, labels?: number[]): Record<string, unknown>[] {
   const [header, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
   const cols = header.split(',');
   return rows.map((r) => {
     const cells = r.split(',');
     const o: Record<string, unknown> = {};
     cols.forEach((c, i) => {
-      if (c === 'label') return;
+      if (c === 'label') {
+        labels?.push(Number(cells[i]));
+        return;
+      }
       const v = cells[i];
       o[c] = v === '' ? null : /^-?[0-9.]+(e-?[0-9]+)?$/.test(v) ? Number(v) : v;
     });
@@ -211,8 +223,9 @@ function flushOutbox(s: Stack): void {
 }
 
 /** Runs `mlops <args>`; provider: Gemini when GEMINI_API_KEY is set, else offline (the CLI's default). */
-async function mlops(s: Stack, name: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENAI_API_KEY: '', MLOPS_STATE_DIR: path.join(s.tmp, 'analysis-state') };
+async function mlops(s: Stack, name: string, args: string[],
+  extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENAI_API_KEY: '', MLOPS_STATE_DIR: path.join(s.tmp, 'analysis-state'), ...extraEnv };
   return s.group.run(name, process.execPath, [mlopsBin, ...args], { env, cwd: root, timeoutMs: 120_000 });
 }
 
@@ -259,8 +272,9 @@ async function setup(opts: DemoOptions, group: ProcessGroup): Promise<Stack> {
   }
 
   const github = await startGithubDispatchFake({ token: GITHUB_TOKEN });
+  const githubApi = await startGitHubFake({ repository: 'self-healing-mlops/self-healing-mlops' });
   const kube = await startKubernetesFake(readRole(path.join(dist, 'model-serving', 'Role.alert-analysis-reader.k8s.yaml')));
-  progress(`GitHub API fake on ${github.url}, Kubernetes API fake on ${kube.url} (posts land in ${path.relative(process.cwd(), outbox) || outbox})`);
+  progress(`GitHub fakes on ${github.url} (dispatches) and ${githubApi.url} (REST), Kubernetes API fake on ${kube.url} (posts land in ${path.relative(process.cwd(), outbox) || outbox})`);
 
   const s: Stack = {
     group,
@@ -273,12 +287,15 @@ async function setup(opts: DemoOptions, group: ProcessGroup): Promise<Stack> {
     predictorPort: await freePort(),
     predictorLog: '',
     github,
+    githubApi,
     kube,
     gatewayUrl: '',
     promUrl: '',
     amUrl: '',
     dataset: readCsv(datasetCsv),
     writtenDispatches: 0,
+    csvDir: tmp,
+    pyEnv,
   };
   progress(`starting the KServe predictor on 127.0.0.1:${s.predictorPort}`);
   await startPredictor(s, 0);
@@ -399,6 +416,102 @@ async function latencyScenario(s: Stack, opts: DemoOptions): Promise<ScenarioRes
   return { scenario: 'latency', ok: true, alerts: ['InferenceLatencyHigh'], reports: [{ name: 'InferenceLatencyHigh', json, markdown: fs.readFileSync(path.join(dir, 'report.md'), 'utf8') }], series };
 }
 
+/**
+ * Drift: traffic and its ground truth go through the gateway's capture API as in the cluster (the
+ * KServe payload logger's CloudEvents, then POST /feedback). The reference is 30 days of clean
+ * traffic (backdated CloudEvent times), the current hour the same population with DRIFTED_FEATURES
+ * moved by the generator. Every prediction comes from the real predictor. Then `mlops analyze-drift`
+ * in online mode (capture API + MLflow) decides root cause and urgency and, with --act, takes the
+ * action against the fakes (P0: the retrain repository_dispatch lands in the outbox).
+ */
+async function driftScenario(s: Stack, opts: DemoOptions): Promise<ScenarioResult> {
+  const rows = opts.short ? 500 : 1000;
+  const gen = async (name: string, extra: string[]) => {
+    const file = path.join(s.csvDir, `${name}.csv`);
+    const r = await s.group.run(`dataset-${name}`, trainPy, ['-m', 'credit_risk.dataset', '--rows', String(rows), '--seed', '21', ...extra, '--out', file],
+      { env: s.pyEnv, cwd: s.tmp });
+    if (r.code !== 0) throw new DemoError(`the dataset generator failed (${name}):\n${r.stderr}`);
+    const labels: number[] = [];
+    return { instances: readCsv(file, labels), labels };
+  };
+  const reference = await gen('reference', []);
+  const drifted = await gen('drifted', ['--covariate-drift', DRIFTED_FEATURES.join(',')]);
+  const accuracyMetric = async () => {
+    const text = await (await fetch(`${s.gatewayUrl}/metrics`)).text();
+    const m = new RegExp(`^mlops_model_accuracy\\{[^}]*model_name="${MODEL}"[^}]*\\} (\\S+)`, 'm').exec(text);
+    return m ? Number(m[1]) : undefined;
+  };
+  let seq = 0;
+  const send = async (batch: Record<string, unknown>[], labels: number[], time: number) => {
+    const requestId = `demo-${++seq}`;
+    const res = await fetch(`http://127.0.0.1:${s.predictorPort}/v1/models/${MODEL}:predict`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId }, body: JSON.stringify({ instances: batch }),
+    });
+    if (!res.ok) throw new DemoError(`the predictor answered ${res.status}: ${await res.text()}`);
+    const answer = await res.json();
+    for (const [type, body, t] of [['request', { instances: batch }, time], ['response', answer, time + 5]] as const) {
+      const ce = await fetch(`${s.gatewayUrl}/webhooks/kserve`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'ce-specversion': '1.0',
+          'ce-id': `ce-${requestId}`,
+          'ce-source': 'http://localhost:9081/',
+          'ce-type': `org.kubeflow.serving.inference.${type}`,
+          'ce-time': new Date(t).toISOString(),
+          'ce-inferenceservicename': MODEL,
+          'ce-namespace': 'mlops',
+          'ce-component': 'predictor',
+          'ce-endpoint': '',
+          'ce-metadata': JSON.stringify({ 'X-Request-Id': [requestId] }),
+        },
+        body: JSON.stringify(body),
+      });
+      if (ce.status !== 202) throw new DemoError(`the gateway's capture answered ${ce.status}: ${await ce.text()}`);
+    }
+    const fb = await fetch(`${s.gatewayUrl}/feedback`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'authorization': `Bearer ${GATEWAY_TOKEN}` }, body: JSON.stringify({ requestId, labels }),
+    });
+    if (fb.status !== 200) throw new DemoError(`feedback answered ${fb.status}: ${await fb.text()}`);
+  };
+  const now = Date.now();
+  const day = 86_400_000;
+  const batches = rows / 10;
+  progress(`reference traffic: ${rows} clean rows through the predictor, captured with times over the last 30 days, labels fed back`);
+  for (let i = 0; i < batches; i++) {
+    await send(reference.instances.slice(i * 10, i * 10 + 10), reference.labels.slice(i * 10, i * 10 + 10),
+      now - 2 * day - i * Math.floor(25 * day / batches));
+  }
+  const before = await accuracyMetric();
+  progress(`drifted traffic: ${rows} rows with ${DRIFTED_FEATURES.join(', ')} moved, captured in the last hour, labels fed back`);
+  for (let i = 0; i < batches; i++) {
+    await send(drifted.instances.slice(i * 10, i * 10 + 10), drifted.labels.slice(i * 10, i * 10 + 10),
+      now - 3_000_000 + i * Math.floor(2_400_000 / batches));
+  }
+  const after = await accuracyMetric();
+  progress(`gateway metric mlops_model_accuracy (24 h window): ${before?.toFixed(3) ?? 'n/a'} → ${after?.toFixed(3) ?? 'n/a'}`);
+  const dir = path.join(s.out, 'drift');
+  progress('mlops analyze-drift online (capture API windows and baselines, training run from MLflow) --act');
+  const r = await mlops(s, 'analyze-drift', ['analyze-drift', '--gateway-url', s.gatewayUrl, '--window-hours', '1', '--mlflow-url', s.mlflowUrl,
+    '--release', path.join(s.repoDir, 'src', 'config', 'release.json'), '--act', '--json', '--out', dir], {
+    GATEWAY_TOKEN, GITHUB_TOKEN, GITHUB_REPOSITORY: 'self-healing-mlops/self-healing-mlops', GITHUB_API_URL: s.githubApi.url,
+  });
+  if (r.code !== 0) throw new DemoError(`analyze-drift failed (exit ${r.code}):\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-2000)}`);
+  const json = JSON.parse(r.stdout.trim().split('\n')[0]);
+  s.githubApi.issues.forEach((issue) => fs.writeFileSync(path.join(s.outbox, `github-issue-${issue.number}.json`), `${JSON.stringify(issue, null, 2)}\n`));
+  s.githubApi.dispatches.forEach((d, i) => fs.writeFileSync(path.join(s.outbox, `github-retrain-dispatch-${i + 1}.json`), `${JSON.stringify(d, null, 2)}\n`));
+  const moved = (json.features ?? []).filter((f: { drifted?: boolean }) => f.drifted).map((f: { name: string }) => f.name);
+  progress(`report: drifted ${moved.join(', ')}; accuracy ${json.accuracy?.current?.toFixed?.(3)}; root cause ${json.rootCause}, urgency ${json.urgency}, `
+    + `remediation ${json.remediation}; action ${json.action ? JSON.stringify(json.action).slice(0, 160) : 'none'}`);
+  return {
+    scenario: 'drift',
+    ok: true,
+    alerts: [],
+    series: [],
+    reports: [{ name: 'drift', json, markdown: fs.existsSync(path.join(dir, 'report.md')) ? fs.readFileSync(path.join(dir, 'report.md'), 'utf8') : '' }],
+  };
+}
+
 /** The pipeline's steps on a broken copy of the model; each failing step's log goes to `mlops triage`. */
 async function pipelineScenario(s: Stack): Promise<ScenarioResult> {
   const copy = path.join(s.tmp, 'broken-model');
@@ -500,6 +613,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await stack?.load?.stop().catch(() => {});
     await group.close();
     await stack?.github.close().catch(() => {});
+    await stack?.githubApi.close().catch(() => {});
     await stack?.kube.close().catch(() => {});
     process.exit(code);
   })());
@@ -512,7 +626,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const sc of opts.scenarios) {
       current = sc;
       try {
-        results.push(sc === 'latency' ? await latencyScenario(stack, opts) : await pipelineScenario(stack));
+        results.push(sc === 'latency' ? await latencyScenario(stack, opts) : sc === 'drift' ? await driftScenario(stack, opts) : await pipelineScenario(stack));
       } catch (err) {
         if (shuttingDown) await shuttingDown;
         progress(`FAILED: ${(err as Error).message}`);

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromiumPath, render } from './chromium';
 import { leftovers, portsOf, root, startDemo } from './harness';
+import { DRIFTED_FEATURES } from '../../src/demo/main';
 
 /**
  * `npm run demo --short` end to end (real MLflow, model server, gateway, Prometheus, Alertmanager;
@@ -41,6 +42,28 @@ test('latency: InferenceLatencyHigh reached the GitHub outbox through Alertmanag
   expect(Math.max(...series[0].points.map((p: [number, number]) => p[1]))).toBeGreaterThan(0.5);
 });
 
+test('drift: the drifted features are exactly the injected ones; urgency and action follow the decision table', () => {
+  const report = read('drift/report.json');
+  const drifted = report.features.filter((f: { drifted: boolean }) => f.drifted).map((f: { name: string }) => f.name);
+  expect([...drifted].sort()).toEqual([...DRIFTED_FEATURES].sort());
+  expect(report.features).toHaveLength(15);
+  // The table (src/drift/rules.ts, docs/drift.md): accuracy holds (>= 0.85 and within 0.03 of the 30-day
+  // baseline) and features drifted → row 6, data-drift / investigate; 8 of 15 features ≥ drift share 0.5
+  // → dataset drift → P1 (P0 would need accuracy < 0.85 with dataset drift). P1's action is a GitHub issue for ml.
+  expect(report.shareDrifted).toBeCloseTo(8 / 15, 5);
+  expect(report.datasetDrift).toBe(true);
+  expect(report.accuracy).toMatchObject({ labelledSamples: 500, counts: true });
+  expect(report.accuracy.current).toBeGreaterThanOrEqual(0.85);
+  expect(report.baselines.d30 - report.accuracy.current).toBeLessThanOrEqual(0.03);
+  expect(report).toMatchObject({ kind: 'drift', rootCause: 'data-drift', remediation: 'investigate', urgency: 'P1', team: 'ml' });
+  expect(report.reasons).toEqual(['root cause row 6: features drifted, accuracy holds', 'urgency P1: dataset drift']);
+  expect(report.trainingAccuracy).toBeGreaterThan(0.9); // read from the real MLflow run of release.json's version
+  expect(report.action).toMatchObject({ kind: 'github-issue', detail: 'created' });
+  const issue = read('outbox/github-issue-1.json');
+  expect(issue.labels).toEqual(expect.arrayContaining(['drift', 'team:ml', 'urgency:P1', 'cause:data-drift']));
+  expect(issue.title).toContain('P1');
+});
+
 test('pipeline failure: each broken step is triaged to its failure type and team', () => {
   expect(read('pipeline/unit-test/report.json')).toMatchObject({ kind: 'triage', failureType: 'unit-test', team: 'model-owners' });
   const sast = read('pipeline/sast/report.json');
@@ -53,7 +76,7 @@ test('pipeline failure: each broken step is triaged to its failure type and team
 
 test('summary.json and the HTML report cover every scenario', () => {
   const summary = read('summary.json');
-  expect(summary.results.map((r: { scenario: string; ok: boolean }) => [r.scenario, r.ok])).toEqual([['latency', true], ['pipeline', true]]);
+  expect(summary.results.map((r: { scenario: string; ok: boolean }) => [r.scenario, r.ok])).toEqual([['latency', true], ['drift', true], ['pipeline', true]]);
   const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
   expect(html).toContain('id="scenario-latency"');
   expect(html).toContain('id="scenario-pipeline"');
@@ -73,14 +96,14 @@ withChromium('the HTML report renders in headless Chromium: each scenario, the a
     reports: '[...document.querySelectorAll("article.report")].map((a) => a.dataset.report)',
     text: 'document.body.innerText',
   }, screenshot);
-  expect(values.sections).toEqual([['latency', 'true'], ['pipeline', 'true']]);
+  expect(values.sections).toEqual([['latency', 'true'], ['drift', 'true'], ['pipeline', 'true']]);
   expect(values.alerts).toEqual(['InferenceLatencyHigh']);
   const series = read('latency/series.json');
   const charts = values.charts as [string, [number, number][], number][];
   expect(charts.map((c) => c[0])).toEqual(series.map((x: { name: string }) => x.name));
   expect(charts[0][1]).toEqual(series[0].points); // the chart carries exactly the Prometheus points
   expect(charts[0][2]).toBe(1);
-  expect(values.reports).toEqual(['InferenceLatencyHigh', 'unit-test', 'sast', 'gate']);
+  expect(values.reports).toEqual(['InferenceLatencyHigh', 'drift', 'unit-test', 'sast', 'gate']);
   expect(values.text).toContain('artificial delay 800ms enabled');
   expect(requests.length).toBeGreaterThan(0);
   expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
