@@ -8,11 +8,12 @@ import { registerTriage } from './triage';
 /** Registers one subcommand on the program. One file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;
 
-// Each command module adds itself here.
+// Each command module adds itself here, in the order `mlops --help` lists them: the release bump,
+// then the analyses in the order a failure meets them (pipeline → alert → drift).
 export const commands: RegisterCommand[] = [
-  registerAnalyzeDrift,
   registerBumpImage,
+  registerTriage,
   registerGateway,
   registerAnalyzeAlert,
-  registerTriage,
+  registerAnalyzeDrift,
 ];
