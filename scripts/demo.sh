@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's main command: the self-healing loop on one machine (docs/demo.md).
-#   bash scripts/demo.sh [--no-setup] [--short] [--no-synth] [--out DIR] [--scenarios latency,pipeline]
+#   bash scripts/demo.sh [--no-setup] [--short] [--no-synth] [--out DIR] [--scenarios latency,drift,pipeline]
 # Runs scripts/setup.sh first (idempotent) unless --no-setup; the rest of the options go to the
 # orchestrator (src/demo/main.ts). No keys, no cluster, no network; GEMINI_API_KEY set → Gemini explains.
 set -euo pipefail

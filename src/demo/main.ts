@@ -15,7 +15,7 @@ import { freePort } from '../testing/net';
  * `npm run demo`: the self-healing loop on one machine (docs/demo.md). Real MLflow, the real
  * model trained and served by KServe's model server, the gateway CLI, real Prometheus with the fast
  * rules and real Alertmanager with dist/monitoring/alertmanager.yaml; loopback fakes for GitHub and
- * the Kubernetes API whose traffic lands in OUT/outbox. Scenarios: latency, pipeline.
+ * the Kubernetes API whose traffic lands in OUT/outbox. Scenarios: latency, drift, pipeline.
  */
 const root = path.resolve(__dirname, '..', '..');
 const dist = path.join(root, 'dist');
