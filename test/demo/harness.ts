@@ -78,15 +78,81 @@ export function listening(port: number): Promise<boolean> {
   });
 }
 
-/** Waits (bounded) until no process is left in the group and no announced port accepts connections; returns what is left. */
-export async function leftovers(stdout: string, timeoutMs = 15_000): Promise<{ processes: string[]; ports: number[] }> {
+/** The demo's work dir (its first progress line): every service's command line or environment names it. */
+export function workDirOf(stdout: string): string {
+  const m = /work dir (\S+);/.exec(stdout);
+  if (!m) throw new Error(`no work dir line in:\n${stdout}`);
+  return m[1];
+}
+
+/** Pids owning a listening TCP socket on `port` (from /proc/net/tcp{,6} and every process' fds). */
+export function listenerPids(port: number): number[] {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = fs.readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.trim().split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[3] === '0A' && parseInt(f[1].split(':')[1], 16) === port) inodes.add(f[9]);
+    }
+  }
+  const pids: number[] = [];
+  if (inodes.size === 0) return pids;
+  for (const p of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      for (const fd of fs.readdirSync(`/proc/${p}/fd`)) {
+        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${p}/fd/${fd}`));
+        if (m && inodes.has(m[1])) {
+          pids.push(Number(p));
+          break;
+        }
+      }
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
+
+function mentions(pid: number, text: string): boolean {
+  for (const f of ['cmdline', 'environ']) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/${f}`).toString('utf8').includes(text)) return true;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return false;
+}
+
+/**
+ * A port the demo announced that still has a listener of the demo's: the demo itself (its in-process
+ * GitHub and Kubernetes fakes), or a process that names the
+ * demo's work dir (command line or environment: every service does), or whose owner cannot be found.
+ * A listener of an unrelated process that reused the port after the demo released it (other tests run
+ * in parallel in CI) does not count.
+ */
+export async function demoListener(port: number, workDir: string, demoPid?: number): Promise<boolean> {
+  if (!(await listening(port))) return false;
+  const pids = listenerPids(port);
+  return pids.length === 0 || pids.some((pid) => pid === demoPid || mentions(pid, workDir));
+}
+
+/** Waits (bounded) until no process is left in the group and no announced port has a listener of the demo's; returns what is left. */
+export async function leftovers(stdout: string, demoPid?: number, timeoutMs = 15_000): Promise<{ processes: string[]; ports: number[] }> {
   const pgid = pgidOf(stdout);
   const ports = portsOf(stdout);
+  const workDir = workDirOf(stdout);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const processes = processesInGroup(pgid);
     const open: number[] = [];
-    for (const p of ports) if (await listening(p)) open.push(p);
+    for (const p of ports) if (await demoListener(p, workDir, demoPid)) open.push(p);
     if ((processes.length === 0 && open.length === 0) || Date.now() > deadline) return { processes, ports: open };
     await new Promise((r) => setTimeout(r, 250));
   }

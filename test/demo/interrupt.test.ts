@@ -25,7 +25,7 @@ test.each(cases)('%s when "%s" leaves no child process and no listening port', a
     const { code, signal: by } = await run.exited;
     if (expectedCode === null) expect(by).toBe('SIGKILL');
     else expect(code).toBe(expectedCode);
-    expect(await leftovers(run.stdout())).toEqual({ processes: [], ports: [] });
+    expect(await leftovers(run.stdout(), run.child.pid)).toEqual({ processes: [], ports: [] });
   } finally {
     run.child.kill('SIGKILL');
   }
