@@ -1,6 +1,6 @@
-import { TerraformMetaArguments, TerraformResource } from 'cdktf';
+import { TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
-import { proxmoxGeneratorMetadata, toTerraformArguments } from './metadata';
+import { ProxmoxResource } from './metadata';
 
 /**
  * Typed `proxmox_download_file` (bpg/proxmox), from
@@ -39,34 +39,16 @@ export interface DownloadFileConfig extends TerraformMetaArguments {
 }
 
 /** `proxmox_download_file`. */
-export class DownloadFile extends TerraformResource {
+export class DownloadFile extends ProxmoxResource<DownloadFileConfig> {
   /** Terraform resource type. */
   public static readonly tfResourceType = 'proxmox_download_file';
 
-  private readonly config: DownloadFileConfig;
-
   constructor(scope: Construct, id: string, config: DownloadFileConfig) {
-    super(scope, id, {
-      terraformResourceType: DownloadFile.tfResourceType,
-      terraformGeneratorMetadata: proxmoxGeneratorMetadata,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      forEach: config.forEach,
-      provisioners: config.provisioners,
-      connection: config.connection,
-    });
-    this.config = config;
+    super(scope, id, DownloadFile.tfResourceType, config);
   }
 
   /** The file id `<datastore>:<content_type>/<file_name>`, for `disk.import_from`. */
   public get id(): string {
     return this.getStringAttribute('id');
-  }
-
-  protected synthesizeAttributes(): { [name: string]: any } {
-    const { provider: _p, dependsOn: _d, count: _c, lifecycle: _l, forEach: _f, provisioners: _pr, connection: _co, ...args } = this.config;
-    return toTerraformArguments(args);
   }
 }

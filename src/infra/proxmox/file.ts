@@ -1,6 +1,6 @@
-import { TerraformMetaArguments, TerraformResource } from 'cdktf';
+import { TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
-import { proxmoxGeneratorMetadata, toTerraformArguments } from './metadata';
+import { ProxmoxResource } from './metadata';
 
 /**
  * Typed `proxmox_virtual_environment_file` (bpg/proxmox), from
@@ -56,34 +56,16 @@ export interface VirtualEnvironmentFileConfig extends TerraformMetaArguments {
 }
 
 /** `proxmox_virtual_environment_file`. */
-export class VirtualEnvironmentFile extends TerraformResource {
+export class VirtualEnvironmentFile extends ProxmoxResource<VirtualEnvironmentFileConfig> {
   /** Terraform resource type. */
   public static readonly tfResourceType = 'proxmox_virtual_environment_file';
 
-  private readonly config: VirtualEnvironmentFileConfig;
-
   constructor(scope: Construct, id: string, config: VirtualEnvironmentFileConfig) {
-    super(scope, id, {
-      terraformResourceType: VirtualEnvironmentFile.tfResourceType,
-      terraformGeneratorMetadata: proxmoxGeneratorMetadata,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      forEach: config.forEach,
-      provisioners: config.provisioners,
-      connection: config.connection,
-    });
-    this.config = config;
+    super(scope, id, VirtualEnvironmentFile.tfResourceType, config);
   }
 
   /** The file id `<datastore>:<content_type>/<file_name>`, for `initialization.user_data_file_id`. */
   public get id(): string {
     return this.getStringAttribute('id');
-  }
-
-  protected synthesizeAttributes(): { [name: string]: any } {
-    const { provider: _p, dependsOn: _d, count: _c, lifecycle: _l, forEach: _f, provisioners: _pr, connection: _co, ...args } = this.config;
-    return toTerraformArguments(args);
   }
 }

@@ -1,4 +1,5 @@
-import { TerraformProviderGeneratorMetadata, Tokenization } from 'cdktf';
+import { TerraformMetaArguments, TerraformProviderGeneratorMetadata, TerraformResource, Tokenization } from 'cdktf';
+import { Construct } from 'constructs';
 import { proxmoxProvider } from '../../config/versions';
 
 /**
@@ -37,4 +38,32 @@ export function toTerraformArguments(value: unknown): any {
     return out;
   }
   return value;
+}
+
+/**
+ * Base of every bpg/proxmox resource binding: passes the Terraform meta-arguments (provider,
+ * depends_on, count, …) to cdktf and renders every other prop as a resource argument.
+ */
+export abstract class ProxmoxResource<TConfig extends TerraformMetaArguments> extends TerraformResource {
+  private readonly config: TConfig;
+
+  protected constructor(scope: Construct, id: string, terraformResourceType: string, config: TConfig) {
+    super(scope, id, {
+      terraformResourceType,
+      terraformGeneratorMetadata: proxmoxGeneratorMetadata,
+      provider: config.provider,
+      dependsOn: config.dependsOn,
+      count: config.count,
+      lifecycle: config.lifecycle,
+      forEach: config.forEach,
+      provisioners: config.provisioners,
+      connection: config.connection,
+    });
+    this.config = config;
+  }
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    const { provider: _p, dependsOn: _d, count: _c, lifecycle: _l, forEach: _f, provisioners: _pr, connection: _co, ...args } = this.config;
+    return toTerraformArguments(args);
+  }
 }

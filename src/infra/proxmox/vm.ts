@@ -1,6 +1,6 @@
-import { TerraformMetaArguments, TerraformResource } from 'cdktf';
+import { TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
-import { proxmoxGeneratorMetadata, toTerraformArguments } from './metadata';
+import { ProxmoxResource } from './metadata';
 
 /**
  * Typed `proxmox_virtual_environment_vm` (bpg/proxmox), hand-written from
@@ -371,25 +371,12 @@ export interface VirtualEnvironmentVmConfig extends TerraformMetaArguments {
 }
 
 /** `proxmox_virtual_environment_vm`. */
-export class VirtualEnvironmentVm extends TerraformResource {
+export class VirtualEnvironmentVm extends ProxmoxResource<VirtualEnvironmentVmConfig> {
   /** Terraform resource type. */
   public static readonly tfResourceType = 'proxmox_virtual_environment_vm';
 
-  private readonly config: VirtualEnvironmentVmConfig;
-
   constructor(scope: Construct, id: string, config: VirtualEnvironmentVmConfig) {
-    super(scope, id, {
-      terraformResourceType: VirtualEnvironmentVm.tfResourceType,
-      terraformGeneratorMetadata: proxmoxGeneratorMetadata,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      forEach: config.forEach,
-      provisioners: config.provisioners,
-      connection: config.connection,
-    });
-    this.config = config;
+    super(scope, id, VirtualEnvironmentVm.tfResourceType, config);
   }
 
   /** The VM id (as configured, or assigned by the provider). */
@@ -400,11 +387,6 @@ export class VirtualEnvironmentVm extends TerraformResource {
   /** IPv4 addresses per network interface, reported by the guest agent (a list of lists). */
   public get ipv4Addresses(): string[] {
     return this.getListAttribute('ipv4_addresses');
-  }
-
-  protected synthesizeAttributes(): { [name: string]: any } {
-    const { provider: _p, dependsOn: _d, count: _c, lifecycle: _l, forEach: _f, provisioners: _pr, connection: _co, ...args } = this.config;
-    return toTerraformArguments(args);
   }
 }
 
