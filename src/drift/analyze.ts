@@ -252,17 +252,7 @@ export function buildAnalysis(input: BuildInput): DriftAnalysis {
     outOfRangeShare: f.outOfRangeShare,
   });
   const features: FeatureReport[] = input.features.map((f) => ({
-    name: f.name,
-    kind: f.kind,
-    test: f.test,
-    statistic: f.statistic,
-    pValue: f.pValue,
-    threshold: f.threshold,
-    psi: f.psi,
-    drifted: f.drifted,
-    referenceNullShare: f.referenceNullShare,
-    currentNullShare: f.currentNullShare,
-    outOfRangeShare: f.outOfRangeShare,
+    ...toFeatureReport(f),
     ...(input.importances?.has(f.name) ? { importance: input.importances.get(f.name)! } : {}),
   }));
   const evidence = evidenceLines(input, features, outcome);
