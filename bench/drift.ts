@@ -14,29 +14,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTables } from '../src/drift/analyze';
 import { readCsv } from '../src/drift/csv';
+import { seededRandom } from '../src/testing/random';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
 }
 
-/** Small deterministic PRNG (mulberry32) and a Box–Muller normal. */
-// A seeded PRNG (mulberry32) is bit arithmetic by definition.
-/* eslint-disable no-bitwise */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-/* eslint-enable no-bitwise */
-
+/** A seeded CSV of 16 numeric (Box–Muller normal) and 4 categorical columns. */
 function writeCsv(file: string, rows: number, seed: number, shifted: boolean): void {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
   const cats = ['north', 'south', 'east', 'west'];
   const header = [...Array.from({ length: 16 }, (_, i) => `num_${i}`), ...Array.from({ length: 4 }, (_, i) => `cat_${i}`)];

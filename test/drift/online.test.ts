@@ -9,6 +9,7 @@ import { createCaptureModule } from '../../src/gateway/capture';
 import { loadGatewayConfig } from '../../src/gateway/config';
 import { silentLogger } from '../../src/gateway/logger';
 import { startGateway, type RunningGateway } from '../../src/gateway/server';
+import { seededRandom } from '../../src/testing/random';
 
 /**
  * The online mode end to end through the real gateway: payload-logger events and feedback go in over HTTP,
@@ -22,19 +23,7 @@ let clock = NOW;
 let gw: RunningGateway;
 let dir: string;
 
-// A seeded PRNG (mulberry32) is bit arithmetic by definition.
-/* eslint-disable no-bitwise */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-/* eslint-enable no-bitwise */
-const rand = prng(42);
+const rand = seededRandom(42);
 const normal = () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
 
 async function send(ceId: string, type: 'request' | 'response', requestId: string, time: number, body: unknown): Promise<void> {

@@ -2,21 +2,8 @@ import * as net from 'node:net';
 import { gatewayToken, outboxRows, post, startTestGateway, until } from './harness';
 import { alertGroup } from './payloads';
 import type { RunningGateway } from '../../src/gateway/server';
+import { seededRandom } from '../../src/testing/random';
 import { startGithubDispatchFake, type GithubDispatchFake } from '../fakes/github-dispatch';
-
-/** mulberry32: a small seeded PRNG so the corpus is the same on every run (bit operations are the algorithm). */
-/* eslint-disable no-bitwise */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-/* eslint-enable no-bitwise */
 
 interface BadRequest {
   readonly kind: string;
@@ -49,7 +36,7 @@ function mutate(rand: () => number, body: any): any {
 }
 
 function corpus(seed: number, n: number): BadRequest[] {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const auth = { 'authorization': `Bearer ${gatewayToken}`, 'content-type': 'application/json' };
   const path = '/webhooks/alertmanager';
   const valid = JSON.stringify(alertGroup({ groupSuffix: '-fuzz-template' }));
