@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { backstopAutocheckpointPages, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
 /**
  * The durable outbox: every accepted alert group is a row here BEFORE the gateway answers 2xx.
@@ -99,6 +100,9 @@ const schemaSql = `
   );
   CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);
   CREATE INDEX IF NOT EXISTS outbox_group ON outbox (group_key, seq);
+  -- The dispatcher's due list walks pending rows in arrival order; without this index a backlog is
+  -- sorted on every pass.
+  CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (seq) WHERE state = 'pending';
 `;
 
 /**
@@ -118,6 +122,7 @@ const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
+db.pragma('wal_autocheckpoint = ' + workerData.autocheckpointPages);
 const lastLive = db.prepare("SELECT id, dedupe_key, created_at FROM outbox WHERE group_key = ? AND state IN ('pending', 'dispatched') ORDER BY seq DESC LIMIT 1");
 const insert = db.prepare("INSERT INTO outbox (id, created_at, group_key, dedupe_key, event_type, state, next_attempt_at, duplicate_of, payload) VALUES (@id, @created_at, @group_key, @dedupe_key, @event_type, @state, @created_at, @duplicate_of, @payload)");
 const marks = {
@@ -158,6 +163,7 @@ export class Outbox {
   /** Read-only use on the main thread (plus schema creation). */
   private readonly db: Database.Database;
   private worker?: Worker;
+  private checkpointer?: WalCheckpointer;
   private workerFailed?: string;
   private seq = 0;
   private readonly inflight = new Map<number, Pending>();
@@ -174,7 +180,7 @@ export class Outbox {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(schemaSql);
     this.stmts = {
-      due: this.db.prepare('SELECT * FROM outbox WHERE state = \'pending\' AND next_attempt_at <= ? ORDER BY seq LIMIT ?'),
+      due: this.db.prepare('SELECT * FROM outbox INDEXED BY outbox_pending WHERE state = \'pending\' AND next_attempt_at <= ? ORDER BY seq LIMIT ?'),
       nextDue: this.db.prepare('SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = \'pending\''),
       depth: this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE state = \'pending\''),
       get: this.db.prepare('SELECT * FROM outbox WHERE id = ?'),
@@ -189,8 +195,9 @@ export class Outbox {
     if (this.worker) return this.worker;
     const worker = new Worker(writerSource, {
       eval: true,
-      workerData: { file: this.file, sqliteModule: require.resolve('better-sqlite3') },
+      workerData: { file: this.file, sqliteModule: require.resolve('better-sqlite3'), autocheckpointPages: backstopAutocheckpointPages },
     });
+    this.checkpointer = startWalCheckpointer(this.file);
     worker.on('message', (msg: { seq: number; ok: boolean; results?: unknown; error?: string }) => {
       const p = this.inflight.get(msg.seq);
       if (!p) return;
@@ -314,6 +321,7 @@ export class Outbox {
       await this.send({ type: 'close' }).catch(() => undefined);
       await this.worker.terminate();
     }
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }

@@ -155,9 +155,9 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
       const timer = setInterval(purge, opts.purgeIntervalMs);
       timer.unref();
       ctx.addReadinessCheck('captures', () => store.healthy());
-      ctx.onShutdown(() => {
+      ctx.onShutdown(async () => {
         clearInterval(timer);
-        store.close();
+        await store.close();
       });
 
       return [

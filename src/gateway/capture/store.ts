@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { backstopAutocheckpointPages, startWalCheckpointer, type WalCheckpointer } from '../wal-checkpointer';
 
 /**
  * The capture store: one SQLite file (`<stateDir>/captures.sqlite`, WAL) owned by the capture module.
@@ -77,12 +78,18 @@ function toRow(r: DbRow): CaptureRow {
 
 export class CaptureStore {
   private readonly db: Database.Database;
+  private readonly checkpointer: WalCheckpointer;
+  /** Compiled statements by SQL text: compiling costs more than running one of these small statements. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(stateDir: string) {
     fs.mkdirSync(stateDir, { recursive: true });
-    this.db = new Database(path.join(stateDir, 'captures.sqlite'), { timeout: 10_000 });
+    const file = path.join(stateDir, 'captures.sqlite');
+    this.db = new Database(file, { timeout: 10_000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // Checkpoints (the only fsyncs at synchronous=NORMAL) run in their own thread, not on the event loop.
+    this.db.pragma(`wal_autocheckpoint = ${backstopAutocheckpointPages}`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (ce_id TEXT NOT NULL, kind TEXT NOT NULL, received_ms INTEGER NOT NULL, PRIMARY KEY (ce_id, kind));
       CREATE TABLE IF NOT EXISTS captures (
@@ -92,20 +99,30 @@ export class CaptureStore {
       CREATE INDEX IF NOT EXISTS captures_request ON captures (request_id);
       CREATE TABLE IF NOT EXISTS labels (request_id TEXT PRIMARY KEY, labels TEXT NOT NULL, labelled_ms INTEGER NOT NULL);
     `);
+    this.checkpointer = startWalCheckpointer(file);
+  }
+
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   /** Stores one half. Returns false when this (Ce-Id, type) was already stored (a replay). */
   storeHalf(e: HalfEvent, now = Date.now()): boolean {
     return this.db.transaction(() => {
-      const inserted = this.db.prepare('INSERT OR IGNORE INTO events (ce_id, kind, received_ms) VALUES (?, ?, ?)').run(e.ceId, e.kind, now);
+      const inserted = this.prepare('INSERT OR IGNORE INTO events (ce_id, kind, received_ms) VALUES (?, ?, ?)').run(e.ceId, e.kind, now);
       if (inserted.changes === 0) return false;
-      this.db.prepare(`INSERT INTO captures (ce_id, request_id, model, namespace, time_ms) VALUES (?, ?, ?, ?, ?)
+      this.prepare(`INSERT INTO captures (ce_id, request_id, model, namespace, time_ms) VALUES (?, ?, ?, ?, ?)
                        ON CONFLICT (ce_id) DO NOTHING`).run(e.ceId, e.requestId, e.model, e.namespace, e.time);
       if (e.kind === 'request') {
         // The request's time is the capture's time.
-        this.db.prepare('UPDATE captures SET instances = ?, time_ms = ? WHERE ce_id = ?').run(JSON.stringify(e.instances ?? []), e.time, e.ceId);
+        this.prepare('UPDATE captures SET instances = ?, time_ms = ? WHERE ce_id = ?').run(JSON.stringify(e.instances ?? []), e.time, e.ceId);
       } else {
-        this.db.prepare('UPDATE captures SET predictions = ?, probabilities = ? WHERE ce_id = ?')
+        this.prepare('UPDATE captures SET predictions = ?, probabilities = ? WHERE ce_id = ?')
           .run(JSON.stringify(e.predictions ?? []), e.probabilities ? JSON.stringify(e.probabilities) : null, e.ceId);
       }
       return true;
@@ -114,16 +131,16 @@ export class CaptureStore {
 
   /** The model a request id was captured for, or undefined. */
   modelOf(requestId: string): string | undefined {
-    const row = this.db.prepare('SELECT model FROM captures WHERE request_id = ? LIMIT 1').get(requestId) as { model: string } | undefined;
+    const row = this.prepare('SELECT model FROM captures WHERE request_id = ? LIMIT 1').get(requestId) as { model: string } | undefined;
     return row?.model;
   }
 
   /** Records the labels of a request. Returns false when it was already labelled with the same labels. */
   label(requestId: string, labels: unknown[], now = Date.now()): boolean {
     const text = JSON.stringify(labels);
-    const prev = this.db.prepare('SELECT labels FROM labels WHERE request_id = ?').get(requestId) as { labels: string } | undefined;
+    const prev = this.prepare('SELECT labels FROM labels WHERE request_id = ?').get(requestId) as { labels: string } | undefined;
     if (prev?.labels === text) return false;
-    this.db.prepare('INSERT OR REPLACE INTO labels (request_id, labels, labelled_ms) VALUES (?, ?, ?)').run(requestId, text, now);
+    this.prepare('INSERT OR REPLACE INTO labels (request_id, labels, labelled_ms) VALUES (?, ?, ?)').run(requestId, text, now);
     return true;
   }
 
@@ -162,7 +179,7 @@ export class CaptureStore {
    */
   page(q: CaptureQuery, after: { time: number; ceId: string } | undefined, limit: number): CaptureRow[] {
     const { sql, args } = this.select(q, after, limit);
-    return (this.db.prepare(sql).all(...args) as DbRow[]).map(toRow);
+    return (this.prepare(sql).all(...args) as DbRow[]).map(toRow);
   }
 
   /** Every complete capture matching the query, oldest first (pages of 1,000). */
@@ -198,36 +215,37 @@ export class CaptureStore {
   /** Deletes captures (and their events and labels) older than `before` (Unix ms). Returns the captures deleted. */
   purge(before: number): number {
     return this.db.transaction(() => {
-      const old = this.db.prepare('SELECT ce_id, request_id FROM captures WHERE time_ms < ?').all(before) as Array<{ ce_id: string; request_id: string }>;
-      const delEvents = this.db.prepare('DELETE FROM events WHERE ce_id = ?');
-      const delCapture = this.db.prepare('DELETE FROM captures WHERE ce_id = ?');
-      const delLabel = this.db.prepare('DELETE FROM labels WHERE request_id = ?');
+      const old = this.prepare('SELECT ce_id, request_id FROM captures WHERE time_ms < ?').all(before) as Array<{ ce_id: string; request_id: string }>;
+      const delEvents = this.prepare('DELETE FROM events WHERE ce_id = ?');
+      const delCapture = this.prepare('DELETE FROM captures WHERE ce_id = ?');
+      const delLabel = this.prepare('DELETE FROM labels WHERE request_id = ?');
       for (const r of old) {
         delEvents.run(r.ce_id);
         delCapture.run(r.ce_id);
         delLabel.run(r.request_id);
       }
-      this.db.prepare('DELETE FROM labels WHERE labelled_ms < ? AND request_id NOT IN (SELECT request_id FROM captures)').run(before);
+      this.prepare('DELETE FROM labels WHERE labelled_ms < ? AND request_id NOT IN (SELECT request_id FROM captures)').run(before);
       return old.length;
     })();
   }
 
   /** Newest capture time per model (Unix ms). */
   lastTimes(): Map<string, number> {
-    const rows = this.db.prepare('SELECT model, MAX(time_ms) AS t FROM captures GROUP BY model').all() as Array<{ model: string; t: number }>;
+    const rows = this.prepare('SELECT model, MAX(time_ms) AS t FROM captures GROUP BY model').all() as Array<{ model: string; t: number }>;
     return new Map(rows.map((r) => [r.model, r.t]));
   }
 
   healthy(): boolean {
     try {
-      this.db.prepare('SELECT 1').get();
+      this.prepare('SELECT 1').get();
       return true;
     } catch {
       return false;
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.checkpointer.stop();
     this.db.close();
   }
 }
