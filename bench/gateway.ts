@@ -69,7 +69,8 @@ async function processingHistogram(url: string): Promise<ProcessingHistogram> {
   };
 }
 
-const diffHistogram = (a: ProcessingHistogram, b: ProcessingHistogram): ProcessingHistogram => ({ count: a.count - b.count, le20ms: a.le20ms - b.le20ms });
+const diffHistogram = (a: ProcessingHistogram, b: ProcessingHistogram): ProcessingHistogram =>
+  ({ count: a.count - b.count, le20ms: a.le20ms - b.le20ms });
 
 async function main(): Promise<void> {
   const github = await startGithubDispatchFake({ token: 'ghs_bench' });
