@@ -25,6 +25,12 @@ export interface KubernetesOptions {
   readonly kubeconfig?: string;
   /** Last N log lines per container. @default 200 */
   readonly tailLines?: number;
+  /**
+   * Bytes read from the start of each container's log as well. Start-up lines (the configuration,
+   * an injected fault such as the predictor's `artificial delay`) are printed once, and under traffic
+   * the tail stops reaching back to them within minutes. @default 16384
+   */
+  readonly headBytes?: number;
 }
 
 export function loadKubeConfig(file?: string): k8s.KubeConfig {
@@ -51,6 +57,7 @@ export async function gatherKubernetes(
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const problems: string[] = [];
   const tail = opts.tailLines ?? 200;
+  const headBytes = opts.headBytes ?? 16_384;
   let podName: string | undefined = labels.pod;
   if (!podName) {
     const model = labels.inferenceservice ?? labels.model_name;
@@ -85,11 +92,22 @@ export async function gatherKubernetes(
     const containers = pod?.containers.length ? pod.containers : [undefined];
     for (const container of containers) {
       const readLog = async (previous: boolean) => {
-        const { body } = await core.readNamespacedPodLog(
-          podName!, namespace, container, false, undefined, undefined, undefined, previous, undefined, tail,
-        );
         const source = `log ${podName}${container ? `/${container}` : ''}${previous ? ' (previous container)' : ''}`;
-        for (const line of String(body).split('\n')) if (line.trim()) logLines.push({ line, source });
+        const read = async (limitBytes?: number, tailLines?: number) => String((await core.readNamespacedPodLog(
+          podName!, namespace, container, false, undefined, limitBytes, undefined, previous, undefined, tailLines,
+        )).body);
+        const linesOf = (text: string) => text.split('\n').filter((line) => line.trim());
+        const head = await read(headBytes);
+        if (Buffer.byteLength(head) < headBytes) {
+          // The whole log fits: read once, in order.
+          for (const line of linesOf(head)) logLines.push({ line, source });
+          return;
+        }
+        const tailLines = linesOf(await read(undefined, tail));
+        const inTail = new Set(tailLines);
+        // The last line of the head may be cut at the byte limit; lines the tail has anyway are left to it.
+        for (const line of linesOf(head).slice(0, -1)) if (!inTail.has(line)) logLines.push({ line, source: `${source}, start` });
+        for (const line of tailLines) logLines.push({ line, source });
       };
       try {
         await readLog(false);

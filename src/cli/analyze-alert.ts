@@ -21,7 +21,7 @@ export const registerAnalyzeAlert: RegisterCommand = (program: Command) => {
     .option('--kubeconfig <file>', 'kubeconfig (default: in-cluster service account, else $KUBECONFIG)')
     .option('--no-kubernetes', 'do not read pods, logs and events')
     .option('--repo-dir <dir>', 'git checkout whose src/config/release.json history gives the rollouts (default .)')
-    .option('--tail-lines <n>', 'log lines read per container (default 200)')
+    .option('--tail-lines <n>', 'log lines read from the end of each container\'s log (default 200; its first 16 KiB are read as well)')
     .option('--fingerprint <fp>', 'analyze only this alert of the group');
   addAnalysisOptions(cmd);
   cmd.action(async (raw: Record<string, unknown>) => {

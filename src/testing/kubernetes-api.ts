@@ -167,9 +167,12 @@ export async function startKubernetesFake(role: Role, options: { token?: string 
         ? `previous terminated container "${container}" in pod "${name}" not found`
         : `container ${container} is not valid for pod ${name}`), rec);
     }
+    // The kubelet applies tailLines first, then stops after limitBytes (possibly mid-line).
     const tail = Number(url.searchParams.get('tailLines') ?? '0');
+    const limitBytes = Number(url.searchParams.get('limitBytes') ?? '0');
     const lines = text.split('\n');
-    return send(200, tail > 0 ? lines.slice(-tail).join('\n') : text, rec, 'text/plain');
+    const selected = tail > 0 ? lines.slice(-tail).join('\n') : text;
+    return send(200, limitBytes > 0 ? Buffer.from(selected).subarray(0, limitBytes).toString('utf8') : selected, rec, 'text/plain');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as AddressInfo).port;

@@ -69,3 +69,40 @@ test('a Role without pods/log: the log read is forbidden (403), the rest still w
     await f2.close();
   }
 });
+
+test('a busy log: the start-up lines come from the head of the log (limitBytes), the rest from the last 200 lines', async () => {
+  const name = 'credit-risk-predictor-00002-deployment-busy1';
+  const access = Array.from({ length: 5000 }, (_, i) => `INFO POST /v1/models/credit-risk:predict 200 request ${i}`);
+  const saved = fake.pods;
+  fake.pods = [{
+    name,
+    namespace: role.metadata.namespace,
+    labels: { 'serving.kserve.io/inferenceservice': 'credit-risk' },
+    containers: ['kserve-container'],
+    logs: { 'kserve-container': ['INFO loaded model', 'WARNING:root:artificial delay 800ms enabled', ...access].join('\n') },
+  }];
+  const before = fake.requests.length;
+  try {
+    const facts = await gatherKubernetes(role.metadata.namespace, { alertname: 'InferenceLatencyHigh', pod: name }, { kubeconfig });
+    expect(facts.problems).toEqual([]);
+    const delay = facts.logLines.find((l) => l.line.includes('artificial delay'));
+    expect(delay?.source).toBe(`log ${name}/kserve-container, start`);
+    const fromTail = facts.logLines.filter((l) => l.source === `log ${name}/kserve-container`);
+    expect(fromTail.map((l) => l.line)).toEqual(access.slice(-200));
+    // No line twice, and the head's cut-off last line is not used.
+    expect(new Set(facts.logLines.map((l) => l.line)).size).toBe(facts.logLines.length);
+    expect(facts.logLines.every((l) => l.line === 'INFO loaded model' || l.line.includes('artificial delay') || access.includes(l.line))).toBe(true);
+    expect(fake.requests.slice(before).filter((r) => r.resource === 'pods/log')).toHaveLength(2);
+  } finally {
+    fake.pods = saved;
+  }
+});
+
+test('a short log is read once, whole and in order', async () => {
+  const before = fake.requests.length;
+  const facts = await gatherKubernetes(role.metadata.namespace, { alertname: 'X', pod: 'credit-risk-predictor-00001-deployment-7d9f8-abcde' }, { kubeconfig });
+  expect(facts.logLines.filter((l) => !l.source.includes('previous')).map((l) => l.line)).toEqual([
+    'INFO loaded model', 'WARNING artificial delay 800ms enabled', 'INFO POST /v1/models/credit-risk:predict 200',
+  ]);
+  expect(fake.requests.slice(before).filter((r) => r.resource === 'pods/log')).toHaveLength(2); // current + previous container
+});
