@@ -1,12 +1,22 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import Papa from 'papaparse';
-import { Column, ColumnKind } from './stats/column';
+import { Column, ColumnKind, sortedFinite } from './stats/column';
 
 /**
- * CSV with a header → typed columns, parsed with papaparse one row at a time (no row objects kept):
- * numerical columns go straight into Float64Arrays. A column is numerical when every non-missing
- * value parses as a number, else categorical; `kinds` overrides the detection. Missing values:
- * empty, NA, N/A, NaN, nan, null, NULL, None, #N/A (like pandas' defaults).
+ * CSV with a header → typed columns. Numerical columns go straight into Float64Arrays; a column is numerical
+ * when every non-missing value parses as a number, else categorical; `kinds` overrides the detection.
+ * Missing values: empty, NA, N/A, NaN, nan, null, NULL, None, #N/A (like pandas' defaults).
+ *
+ * Three paths, one result:
+ * - quoted fields anywhere: papaparse, one row at a time (no row objects kept);
+ * - no quote: fields are sliced straight out of the text, plain decimals parsed without `Number()`, and the
+ *   texts of low-cardinality categorical columns interned (one string per distinct value, not one per row);
+ * - no quote and a large file ({@link readCsv}): the second half of the file is parsed, and its numerical
+ *   columns sorted, in a worker thread while this thread does the first half; the halves are joined (sorted
+ *   columns by a linear merge). Anything the halves disagree on (a column numerical in one half and text in
+ *   the other) falls back to parsing the whole file here.
  */
 
 const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A', 'n/a', '-NaN', '-nan']);
@@ -41,6 +51,9 @@ function isIntegerText(s: string, v: number): boolean {
   return Number.isInteger(v) && !s.includes('.') && !s.includes('e') && !s.includes('E');
 }
 
+/** Distinct texts a categorical column interns before it stores one string per row (ids, free text). */
+const MAX_INTERNED = 255;
+
 interface Builder {
   kind: ColumnKind | undefined;
   forced: boolean;
@@ -49,6 +62,14 @@ interface Builder {
   integer: boolean;
   /** Detected categorical after some rows were stored as numbers: needs a second pass. */
   reparse: boolean;
+  /** Interned raw texts of a categorical column, in order of first appearance (undefined past MAX_INTERNED). */
+  dictText: string[] | undefined;
+  /** The value each interned text stands for (null: a missing-value marker). */
+  dictValue: (string | null)[];
+  /** Rows per interned text. */
+  dictCount: number[];
+  /** Row → index into dictText (valid while dictText is defined). */
+  codes: Uint8Array | undefined;
 }
 
 function parseText(text: string, file: string, onHeader: (h: string[]) => void, onRow: (row: string[], line: number) => void): void {
@@ -93,18 +114,22 @@ function parseText(text: string, file: string, onHeader: (h: string[]) => void, 
   if (!header) throw new Error(`${file}: empty CSV (no header)`);
 }
 
-/** Splits quote-free CSV text: header first, then each field of each non-empty line. */
+/**
+ * Splits quote-free CSV text: each field of each non-empty line. Without `width`, the first non-empty line is
+ * the header (given to `onHeader`); with it, every line is data (a later part of a file). `firstLine` is the
+ * file's line number of the text's first line, for error messages.
+ */
 function scanUnquoted(
   text: string,
   file: string,
+  width: number,
+  firstLine: number,
   onHeader: (h: string[]) => void,
-  widthOk: (width: number) => boolean,
   consume: (c: number, start: number, end: number, line: number) => void,
   endRow: () => void,
-): void {
+): number {
   let pos = 0;
-  let line = 0;
-  let width = -1;
+  let line = firstLine - 1;
   const n = text.length;
   while (pos < n) {
     let end = text.indexOf('\n', pos);
@@ -131,13 +156,13 @@ function scanUnquoted(
           if (last) break;
           start = comma + 1;
         }
-        if (c !== width || !widthOk(c)) throw new Error(`${file}: row ${line} has ${c} fields, the header has ${width}`);
+        if (c !== width) throw new Error(`${file}: row ${line} has ${c} fields, the header has ${width}`);
         endRow();
       }
     }
     pos = end + 1;
   }
-  if (width < 0) throw new Error(`${file}: empty CSV (no header)`);
+  return width;
 }
 
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
@@ -190,39 +215,59 @@ function countLines(text: string): number {
   return n + 1;
 }
 
-/**
- * Reads a CSV into columns. `kinds` forces a column's kind; forcing `numerical` on a column with a
- * non-numeric value is an error naming the file, row, column and value.
- */
-export function readCsv(file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map()): CsvTable {
-  if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
-  const text = fs.readFileSync(file, 'utf8');
-  return parseCsvText(text, file, kinds);
+function checkHeader(h: readonly string[], file: string): void {
+  const seen = new Set<string>();
+  for (const name of h) {
+    if (!name) throw new Error(`${file}: the header has an empty column name`);
+    if (seen.has(name)) throw new Error(`${file}: the header names column "${name}" twice`);
+    seen.add(name);
+  }
 }
 
-export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map()): CsvTable {
+/** A parsed run of rows: the builders before they become columns. */
+interface Chunk {
+  readonly header: string[];
+  readonly rows: number;
+  readonly builders: Builder[];
+}
+
+/** Starts interning a categorical column (fast path only). */
+function startDictionary(b: Builder, capacity: number): void {
+  b.dictText = [];
+  b.dictValue = [];
+  b.dictCount = [];
+  b.codes = new Uint8Array(capacity);
+}
+
+/**
+ * Parses CSV text into builders. `given` (a later part of a file): the header, and the text holds data rows only.
+ * The papaparse path (quotes) always starts at the header.
+ */
+function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, ColumnKind>, given?: { header: string[]; firstLine: number }): Chunk {
   const capacity = countLines(text);
+  const fast = !text.includes('"');
   let header: string[] = [];
   let builders: Builder[] = [];
   let rows = 0;
   const onHeader = (h: string[]) => {
-    const seen = new Set<string>();
-    for (const name of h) {
-      if (!name) throw new Error(`${file}: the header has an empty column name`);
-      if (seen.has(name)) throw new Error(`${file}: the header names column "${name}" twice`);
-      seen.add(name);
-    }
+    checkHeader(h, file);
     header = h;
     builders = h.map((name) => {
       const forced = kinds.get(name);
-      return {
+      const b: Builder = {
         kind: forced,
         forced: forced !== undefined,
         numbers: forced === 'categorical' ? new Float64Array(0) : new Float64Array(capacity),
         strings: forced === 'categorical' ? [] : undefined,
         integer: true,
         reparse: false,
+        dictText: undefined,
+        dictValue: [],
+        dictCount: [],
+        codes: undefined,
       };
+      if (b.strings && fast) startDictionary(b, capacity);
+      return b;
     });
   };
   /** One field of the current row (`rows` is its index). */
@@ -251,13 +296,37 @@ export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<stri
       b.kind = 'categorical';
       b.strings = [];
       b.reparse = rows > 0;
-      if (!b.reparse) b.strings.push(s);
+      if (!b.reparse) {
+        if (fast) {
+          startDictionary(b, capacity);
+          intern(b, s);
+        } else {
+          b.strings.push(s);
+        }
+      }
       return;
     }
     b.numbers[rows] = v;
     if (b.integer && !isIntegerText(s, v)) b.integer = false;
   };
-  if (text.includes('"')) {
+  /** Stores a categorical text through the column's dictionary (which it grows, or gives up past MAX_INTERNED). */
+  const intern = (b: Builder, s: string): void => {
+    const d = b.dictText!;
+    if (d.length >= MAX_INTERNED) {
+      b.dictText = undefined;
+      b.codes = undefined;
+      b.strings!.push(isMissing(s) ? null : s);
+      return;
+    }
+    const value = isMissing(s) ? null : s;
+    b.codes![rows] = d.length;
+    d.push(s);
+    b.dictValue.push(value);
+    b.dictCount.push(1);
+    b.strings!.push(value);
+  };
+  if (!fast) {
+    if (given) throw new Error(`${file}: internal error: a part of a file with quotes`);
     // Quoted fields: papaparse, one row at a time.
     parseText(text, file, onHeader, (row, line) => {
       for (let c = 0; c < builders.length; c++) consume(c, row[c], line);
@@ -266,7 +335,8 @@ export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<stri
   } else {
     // No quote anywhere: every comma separates and every newline ends a row, so the fields are
     // sliced straight out of the text (papaparse's "fast mode" rule, without a row array per line).
-    scanUnquoted(text, file, onHeader, (width) => width === builders.length, (c, start, end, line) => {
+    if (given) onHeader(given.header);
+    const width = scanUnquoted(text, file, given ? given.header.length : -1, given ? given.firstLine : 1, onHeader, (c, start, end, line) => {
       const b = builders[c];
       if (!b.strings) {
         const v = fastDecimal(text, start, end);
@@ -275,10 +345,50 @@ export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<stri
           if (b.integer && (fastDecimalHadDot || !Number.isInteger(v))) b.integer = false;
           return;
         }
+      } else if (b.dictText) {
+        // Interned categorical: compare the field with the texts seen so far, without slicing it.
+        const d = b.dictText;
+        const len = end - start;
+        for (let k = 0; k < d.length; k++) {
+          const t = d[k];
+          if (t.length === len && text.startsWith(t, start)) {
+            b.codes![rows] = k;
+            b.dictCount[k]++;
+            b.strings.push(b.dictValue[k]);
+            return;
+          }
+        }
+        intern(b, text.slice(start, end));
+        return;
       }
       consume(c, text.slice(start, end), line);
     }, () => rows++);
+    if (width < 0) throw new Error(`${file}: empty CSV (no header)`);
   }
+  return { header, rows, builders };
+}
+
+/** Joins the builders of a whole file into the table (the one-thread paths). */
+function toTable(file: string, chunk: Chunk): CsvTable {
+  const { header, rows, builders } = chunk;
+  const columns = new Map<string, Column>();
+  const integerColumns = new Set<string>();
+  header.forEach((name, c) => {
+    const b = builders[c];
+    if (b.strings) {
+      columns.set(name, { kind: 'categorical', values: b.strings });
+    } else {
+      columns.set(name, { kind: 'numerical', values: b.numbers.subarray(0, rows) });
+      if (b.integer && rows > 0) integerColumns.add(name);
+    }
+  });
+  return { file, header, rows, columns, integerColumns };
+}
+
+/** Parses a whole CSV text on this thread. */
+export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map()): CsvTable {
+  const chunk = parseChunk(text, file, kinds);
+  const { builders } = chunk;
   const needReparse = builders.map((b, c) => (b.reparse ? c : -1)).filter((c) => c >= 0);
   if (needReparse.length > 0) {
     for (const c of needReparse) builders[c].strings = [];
@@ -289,14 +399,269 @@ export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<stri
       }
     });
   }
+  return toTable(file, chunk);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Two threads for a large file.
+
+/** Files from this size up are parsed by two threads (below it a worker's start-up costs more than it saves). */
+export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
+
+/** One column of a half, as it crosses the thread boundary (buffers transferred, not copied). */
+type PartColumn =
+  | { kind: 'numerical'; values: Float64Array; sorted: Float64Array; integer: boolean }
+  | { kind: 'categorical'; dictValue: (string | null)[]; dictCount: number[]; codes: Uint8Array; strings?: (string | null)[] }
+  | { kind: 'categorical'; strings: (string | null)[] }
+  | { kind: 'mixed' };
+
+interface PartResult {
+  readonly rows?: number;
+  readonly columns?: PartColumn[];
+  /** A parse error (its message names the file, row and column). */
+  readonly error?: string;
+  /** The worker could not start or failed outside parsing: this thread parses the part instead. */
+  readonly crash?: string;
+}
+
+interface PartJob {
+  readonly file: string;
+  readonly text: Uint8Array;
+  readonly header: string[];
+  readonly firstLine: number;
+  readonly kinds: [string, ColumnKind][];
+}
+
+/**
+ * A chunk's columns in their transferable form (numerical ones sorted here, on the chunk's thread). Interned
+ * categorical columns cross as codes; `local` (the chunk stays on this thread) keeps their strings as well.
+ */
+function partColumns(chunk: Chunk, local: boolean): PartColumn[] {
+  return chunk.builders.map((b): PartColumn => {
+    if (b.reparse) return { kind: 'mixed' };
+    if (b.strings) {
+      if (!b.dictText) return { kind: 'categorical', strings: b.strings };
+      const codes = b.codes!.subarray(0, chunk.rows);
+      return { kind: 'categorical', dictValue: b.dictValue, dictCount: b.dictCount, codes, ...(local ? { strings: b.strings } : {}) };
+    }
+    const values = b.numbers.subarray(0, chunk.rows);
+    return { kind: 'numerical', values, sorted: sortedFinite(values), integer: b.integer };
+  });
+}
+
+/** The worker's side: parses one part of a file. Exported for the worker thread only. */
+export function parsePart(job: PartJob): { result: PartResult; transfer: ArrayBuffer[] } {
+  try {
+    const text = Buffer.from(job.text.buffer, job.text.byteOffset, job.text.byteLength).toString('utf8');
+    const chunk = parseChunk(text, job.file, new Map(job.kinds), { header: job.header, firstLine: job.firstLine });
+    const columns = partColumns(chunk, false);
+    const transfer: ArrayBuffer[] = [];
+    for (const c of columns) {
+      if (c.kind === 'numerical') transfer.push(c.values.buffer as ArrayBuffer, c.sorted.buffer as ArrayBuffer);
+      else if ('codes' in c) transfer.push(c.codes.buffer as ArrayBuffer);
+    }
+    return { result: { rows: chunk.rows, columns }, transfer: [...new Set(transfer)] };
+  } catch (err) {
+    return { result: { error: (err as Error).message }, transfer: [] };
+  }
+}
+
+/** The worker thread's bootstrap: loads this module (TypeScript through ts-node in a checkout) and serves jobs. */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { port, signal, modulePath, tsNode, swc, project } = workerData;
+const done = (result, transfer) => {
+  port.postMessage(result, transfer);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+};
+let csv;
+try {
+  if (tsNode) require(tsNode).register({ transpileOnly: true, swc, project });
+  csv = require(modulePath);
+} catch (err) {
+  port.on('message', () => done({ crash: String(err && err.message || err) }, []));
+}
+if (csv) port.on('message', (job) => {
+  let out;
+  try { out = csv.parsePart(job); } catch (err) { out = { result: { crash: String(err && err.message || err) }, transfer: [] }; }
+  done(out.result, out.transfer);
+});
+`;
+
+interface Helper {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly signal: Int32Array;
+}
+
+let helper: Helper | undefined;
+let helperFailed = false;
+
+function resolveOptional(id: string): string | undefined {
+  try {
+    return require.resolve(id);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The one helper thread, started on first use and kept (unref'd: it never keeps the process alive). */
+function getHelper(): Helper | undefined {
+  if (helper || helperFailed) return helper;
+  try {
+    const modulePath = __filename;
+    const ts = modulePath.endsWith('.ts');
+    const tsNode = ts ? resolveOptional('ts-node') : undefined;
+    if (ts && !tsNode) throw new Error('ts-node is not installed');
+    const project = path.resolve(__dirname, '..', '..', 'tsconfig.json');
+    const { port1, port2 } = new MessageChannel();
+    const signal = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        port: port2, signal, modulePath, tsNode, swc: resolveOptional('@swc/core') !== undefined, project: fs.existsSync(project) ? project : undefined,
+      },
+      transferList: [port2],
+    });
+    worker.on('error', () => {
+      helperFailed = true;
+    });
+    worker.unref();
+    port1.unref();
+    helper = { worker, port: port1, signal };
+  } catch {
+    helperFailed = true;
+  }
+  return helper;
+}
+
+/** Merges two ascending arrays. */
+function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+  if (i < a.length) out.set(a.subarray(i), k);
+  else out.set(b.subarray(j), k);
+  return out;
+}
+
+/**
+ * Joins two halves. Undefined when they disagree on a column's kind (or a half re-read a column as text):
+ * then the caller parses the whole file on one thread.
+ */
+function joinParts(file: string, header: string[], a: { rows: number; columns: PartColumn[] }, b: { rows: number; columns: PartColumn[] }): CsvTable | undefined {
+  const rows = a.rows + b.rows;
   const columns = new Map<string, Column>();
   const integerColumns = new Set<string>();
-  header.forEach((name, c) => {
-    const b = builders[c];
-    if (b.strings) {columns.set(name, { kind: 'categorical', values: b.strings });} else {
-      columns.set(name, { kind: 'numerical', values: b.numbers.subarray(0, rows) });
-      if (b.integer && rows > 0) integerColumns.add(name);
+  for (let c = 0; c < header.length; c++) {
+    const x = a.columns[c];
+    const y = b.columns[c];
+    if (x.kind === 'mixed' || y.kind === 'mixed') return undefined;
+    if (x.kind === 'numerical' && y.kind === 'numerical') {
+      const values = new Float64Array(rows);
+      values.set(x.values, 0);
+      values.set(y.values, a.rows);
+      columns.set(header[c], { kind: 'numerical', values, sorted: mergeSorted(x.sorted, y.sorted) });
+      if (x.integer && y.integer && rows > 0) integerColumns.add(header[c]);
+      continue;
     }
-  });
+    if (x.kind !== 'categorical' || y.kind !== 'categorical') return undefined;
+    const values: (string | null)[] = x.strings ?? [];
+    if (!x.strings && 'codes' in x) for (let i = 0; i < x.codes.length; i++) values.push(x.dictValue[x.codes[i]]);
+    if ('codes' in y) {
+      const { codes, dictValue } = y;
+      for (let i = 0; i < codes.length; i++) values.push(dictValue[codes[i]]);
+    } else {
+      for (const v of y.strings) values.push(v);
+    }
+    const counts = new Map<string, number>();
+    let countsKnown = true;
+    for (const part of [x, y]) {
+      if ('codes' in part) {
+        part.dictValue.forEach((v, k) => {
+          if (v !== null) counts.set(v, (counts.get(v) ?? 0) + part.dictCount[k]);
+        });
+      } else {
+        countsKnown = false;
+      }
+    }
+    columns.set(header[c], countsKnown ? { kind: 'categorical', values, counts } : { kind: 'categorical', values });
+  }
   return { file, header, rows, columns, integerColumns };
+}
+
+export interface ReadOptions {
+  /** Size from which the file is parsed by two threads. @default PARALLEL_MIN_BYTES */
+  readonly parallelMinBytes?: number;
+}
+
+/**
+ * Reads a CSV into columns. `kinds` forces a column's kind; forcing `numerical` on a column with a
+ * non-numeric value is an error naming the file, row, column and value. Large quote-free files are parsed
+ * by two threads and come back with their numerical columns also sorted (`sorted`) and their categorical
+ * columns counted (`counts`), which the statistics then reuse.
+ */
+export function readCsv(file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map(), opts: ReadOptions = {}): CsvTable {
+  if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
+  const buf = fs.readFileSync(file);
+  const whole = (): CsvTable => parseCsvText(buf.toString('utf8'), file, kinds);
+  if (buf.length < (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) || buf.includes(0x22)) return whole();
+  // The header: the first non-empty line.
+  let headerEnd = -1;
+  for (let pos = 0; pos < buf.length;) {
+    let end = buf.indexOf(0x0a, pos);
+    if (end === -1) end = buf.length;
+    const stop = end > pos && buf[end - 1] === 0x0d ? end - 1 : end;
+    if (stop > pos) {
+      headerEnd = end;
+      break;
+    }
+    pos = end + 1;
+  }
+  const mid = buf.indexOf(0x0a, Math.max(headerEnd, buf.length >> 1)); // eslint-disable-line no-bitwise
+  if (headerEnd < 0 || mid < 0 || mid + 1 >= buf.length) return whole();
+  const split = mid + 1;
+  let firstLine = 1;
+  for (let i = buf.indexOf(0x0a); i !== -1 && i < split; i = buf.indexOf(0x0a, i + 1)) firstLine++;
+  // The first half (header included) is parsed here; its errors come first, as they are earlier in the file.
+  const firstText = buf.toString('utf8', 0, split);
+  const header = firstText.slice(0, headerEnd).replace(/\r$/, '').split(',').map((x) => x.trim());
+  checkHeader(header, file);
+  const h = getHelper();
+  if (!h) return whole();
+  const second = new Uint8Array(buf.length - split);
+  second.set(buf.subarray(split));
+  const job: PartJob = { file, text: second, header, firstLine, kinds: [...kinds] };
+  // Post before parsing: the worker works while this thread parses the first half.
+  Atomics.store(h.signal, 0, 0);
+  h.port.postMessage(job, [second.buffer]);
+  let first: { rows: number; columns: PartColumn[] } | undefined;
+  let firstError: Error | undefined;
+  try {
+    const chunk = parseChunk(firstText, file, kinds);
+    first = { rows: chunk.rows, columns: partColumns(chunk, true) };
+  } catch (err) {
+    firstError = err as Error;
+  }
+  const rest = awaitHelper(h, 60_000 + buf.length / 1000);
+  if (firstError) throw firstError;
+  if (rest.error) throw new Error(rest.error);
+  if (rest.crash || !rest.columns) return whole();
+  return joinParts(file, header, first!, { rows: rest.rows!, columns: rest.columns }) ?? whole();
+}
+
+/** Blocks until the helper answers the job already posted (or gives up after the timeout). */
+function awaitHelper(h: Helper, timeoutMs: number): PartResult {
+  const waited = Atomics.wait(h.signal, 0, 0, timeoutMs);
+  const msg = receiveMessageOnPort(h.port);
+  if (waited === 'timed-out' || !msg) {
+    void h.worker.terminate();
+    helper = undefined;
+    helperFailed = true;
+    return { crash: `no answer from the CSV worker thread in ${timeoutMs} ms` };
+  }
+  return msg.message as PartResult;
 }
