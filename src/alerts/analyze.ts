@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { causeIds, rankCauses, type AlertEvidence, type CauseId, type RankedCause } from './causes';
-import { gatherKubernetes, type KubernetesFacts } from './kubernetes';
+import { describeKubernetesError, gatherKubernetes, loadKubeConfig, type KubernetesFacts } from './kubernetes';
 import { gatherPrometheus, type PrometheusFacts } from './prometheus';
-import { releaseHistory, type Rollout } from './rollouts';
+import { argocdHistory, defaultArgocdApplication, releaseHistory, type Rollout } from './rollouts';
 import { analyze, type AnalyzeResult } from '../analysis/analyze';
 import { sanitizeText } from '../analysis/hygiene';
 import { loadPrompt } from '../analysis/prompts';
@@ -51,6 +51,8 @@ export interface ContextOptions {
   /** Repository whose git history holds release.json. @default cwd */
   readonly repoDir?: string;
   readonly tailLines?: number;
+  /** The ArgoCD Application whose sync history is read (with Kubernetes access). @default defaultArgocdApplication */
+  readonly argocdApplication?: { namespace: string; name: string };
   readonly now?: Date;
 }
 
@@ -97,6 +99,14 @@ export async function gatherContext(alert: WebhookAlert, opts: ContextOptions): 
     rollouts = releaseHistory(opts.repoDir ?? process.cwd());
   } catch (err) {
     problems.push(`release history: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!opts.noKubernetes) {
+    const app = opts.argocdApplication ?? defaultArgocdApplication;
+    try {
+      rollouts = [...rollouts, ...await argocdHistory(loadKubeConfig(opts.kubeconfig), app)];
+    } catch (err) {
+      problems.push(`sync history of ArgoCD Application ${app.namespace}/${app.name}: ${describeKubernetesError(err)}`);
+    }
   }
   return { kube, prom, rollouts, problems: [...problems, ...(kube?.problems ?? []), ...(prom?.problems ?? [])] };
 }

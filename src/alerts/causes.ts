@@ -8,7 +8,7 @@
  * | `fault-injection`      | a log line `artificial delay <N>ms enabled` (the predictor's fault switch) | 0.95   |
  * | `oom-killed`           | a container terminated `OOMKilled` (pod status, events or kube-state-metrics) | 0.90 |
  * | `memory-pressure`      | working set above 90 % of the memory limit                               | 0.75   |
- * | `recent-rollout`       | `src/config/release.json` changed within 30 min before `startsAt`          | 0.80   |
+ * | `recent-rollout`       | a release commit (release.json) or an ArgoCD sync within 30 min before `startsAt` | 0.80 |
  * | `cpu-throttling`       | CFS throttled periods above 25 % of periods                               | 0.70   |
  * | `traffic-surge`        | request rate above 2× its 1-hour baseline before the alert                | 0.65   |
  * | `container-restarts`   | restarts in the window or a restart count above 0                         | 0.60   |
@@ -160,7 +160,7 @@ export interface AlertEvidence {
   /** The query each value came from, quoted as evidence. */
   readonly queries: Readonly<Record<string, string>>;
   /** Releases (release.json changes) with their commit time. */
-  readonly rollouts: ReadonlyArray<{ sha: string; at: Date; subject: string }>;
+  readonly rollouts: ReadonlyArray<{ sha: string; at: Date; subject: string; source?: 'git' | 'argocd' }>;
 }
 
 export interface RankedCause {
@@ -223,7 +223,8 @@ export function rankCauses(ev: AlertEvidence): RankedCause[] {
   for (const r of ev.rollouts) {
     const before = ev.startsAt.getTime() - r.at.getTime();
     if (before >= 0 && before <= windowMs) {
-      add('recent-rollout', 1 - before / windowMs / 2, `release.json changed ${Math.round(before / 60_000)} min before the alert: ${r.sha.slice(0, 12)} "${r.subject.slice(0, 120)}"`);
+      const what = r.source === 'argocd' ? 'ArgoCD finished a sync' : 'release.json changed';
+      add('recent-rollout', 1 - before / windowMs / 2, `${what} ${Math.round(before / 60_000)} min before the alert: ${r.sha.slice(0, 12)} "${r.subject.slice(0, 120)}"`);
     }
   }
 

@@ -40,7 +40,8 @@ export function loadKubeConfig(file?: string): k8s.KubeConfig {
   return kc;
 }
 
-function describe(err: unknown): string {
+/** "HTTP 403: <the API server's message>" from a client error. */
+export function describeKubernetesError(err: unknown): string {
   const e = err as { statusCode?: number; response?: { statusCode?: number }; body?: { message?: string }; message?: string };
   const code = e.statusCode ?? e.response?.statusCode;
   const msg = e.body?.message ?? e.message ?? String(err);
@@ -69,7 +70,7 @@ export async function gatherKubernetes(
       podName = pods[0]?.metadata?.name;
       if (!podName) problems.push(`no pod in namespace ${namespace}${selector ? ` with ${selector}` : ''}`);
     } catch (err) {
-      problems.push(`list pods in ${namespace}: ${describe(err)}`);
+      problems.push(`list pods in ${namespace}: ${describeKubernetesError(err)}`);
     }
   }
   const logLines: Array<{ line: string; source: string }> = [];
@@ -87,7 +88,7 @@ export async function gatherKubernetes(
         containers: (body.spec?.containers ?? []).map((c) => c.name),
       };
     } catch (err) {
-      problems.push(`get pod ${namespace}/${podName}: ${describe(err)}`);
+      problems.push(`get pod ${namespace}/${podName}: ${describeKubernetesError(err)}`);
     }
     const containers = pod?.containers.length ? pod.containers : [undefined];
     for (const container of containers) {
@@ -112,13 +113,13 @@ export async function gatherKubernetes(
       try {
         await readLog(false);
       } catch (err) {
-        problems.push(`log of ${podName}${container ? `/${container}` : ''}: ${describe(err)}`);
+        problems.push(`log of ${podName}${container ? `/${container}` : ''}: ${describeKubernetesError(err)}`);
       }
       if ((pod?.restartCount ?? 0) > 0) {
         try {
           await readLog(true);
         } catch (err) {
-          problems.push(`previous log of ${podName}${container ? `/${container}` : ''}: ${describe(err)}`);
+          problems.push(`previous log of ${podName}${container ? `/${container}` : ''}: ${describeKubernetesError(err)}`);
         }
       }
     }
@@ -133,7 +134,7 @@ export async function gatherKubernetes(
       events.push(`${e.type ?? 'Normal'} ${e.reason ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}: ${e.message ?? ''}`.trim());
     }
   } catch (err) {
-    problems.push(`list events in ${namespace}: ${describe(err)}`);
+    problems.push(`list events in ${namespace}: ${describeKubernetesError(err)}`);
   }
   return { pod, logLines, events, problems };
 }

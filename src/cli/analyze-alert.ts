@@ -21,6 +21,7 @@ export const registerAnalyzeAlert: RegisterCommand = (program: Command) => {
     .option('--kubeconfig <file>', 'kubeconfig (default: in-cluster service account, else $KUBECONFIG)')
     .option('--no-kubernetes', 'do not read pods, logs and events')
     .option('--repo-dir <dir>', 'git checkout whose src/config/release.json history gives the rollouts (default .)')
+    .option('--argocd-app <namespace/name>', 'ArgoCD Application whose sync history gives the rollouts too (default argocd/model-serving)')
     .option('--tail-lines <n>', 'log lines read from the end of each container\'s log (default 200; its first 16 KiB are read as well)')
     .option('--fingerprint <fp>', 'analyze only this alert of the group');
   addAnalysisOptions(cmd);
@@ -31,6 +32,8 @@ export const registerAnalyzeAlert: RegisterCommand = (program: Command) => {
       if (!file) throw new UsageError('--alert FILE is required (or GITHUB_EVENT_PATH)');
       const tail = raw.tailLines === undefined ? undefined : Number(raw.tailLines);
       if (tail !== undefined && (!Number.isInteger(tail) || tail <= 0)) throw new UsageError(`--tail-lines must be a positive integer, got "${String(raw.tailLines)}"`);
+      const argocdApp = raw.argocdApp === undefined ? undefined : /^([a-z0-9-]+)\/([a-z0-9.-]+)$/.exec(String(raw.argocdApp));
+      if (raw.argocdApp !== undefined && !argocdApp) throw new UsageError(`--argocd-app must be NAMESPACE/NAME, got "${String(raw.argocdApp)}"`);
       const { group } = readAlertGroup(file);
       const alerts = group.alerts.filter((a) => !raw.fingerprint || a.fingerprint === raw.fingerprint);
       if (alerts.length === 0) throw new UsageError(`no alert with fingerprint ${String(raw.fingerprint)} in ${file}`);
@@ -49,6 +52,7 @@ export const registerAnalyzeAlert: RegisterCommand = (program: Command) => {
             noKubernetes: raw.kubernetes === false,
             repoDir: raw.repoDir as string | undefined,
             tailLines: tail,
+            argocdApplication: argocdApp ? { namespace: argocdApp[1], name: argocdApp[2] } : undefined,
           });
         let report = offlineReport(alert, ctx);
         let meta: Parameters<typeof envelope>[2] = { provider: 'offline' };

@@ -5,8 +5,8 @@ import { parse as parseYaml } from 'yaml';
 
 /**
  * A loopback Kubernetes API fake for the read-only calls of the alert analysis (pods, pods/log,
- * events), served to the REAL client library. Every request is authorized against an RBAC Role
- * (normally the one in dist/): a request the Role does not allow gets Kubernetes' 403 Status.
+ * events, ArgoCD Applications), served to the REAL client library. Every request is authorized
+ * against RBAC Roles (normally the ones in dist/): a request no Role allows gets Kubernetes' 403 Status.
  */
 export interface PolicyRule {
   apiGroups?: string[];
@@ -44,6 +44,13 @@ export interface FakeEvent {
   lastTimestamp: string;
 }
 
+/** An ArgoCD Application as far as its sync history goes (`status.history`, CRD argoproj.io/v1alpha1). */
+export interface FakeApplication {
+  namespace: string;
+  name: string;
+  history: Array<{ id: number; revision: string; deployedAt: string; deployStartedAt?: string; initiatedBy?: { username?: string; automated?: boolean } }>;
+}
+
 export interface RecordedRequest {
   readonly verb: string;
   readonly resource: string;
@@ -58,6 +65,7 @@ export interface KubernetesFake {
   readonly requests: RecordedRequest[];
   pods: FakePod[];
   events: FakeEvent[];
+  applications: FakeApplication[];
   /** A kubeconfig file (in `dir`) pointing the client at this fake with the token. */
   writeKubeconfig(file: string): void;
   close(): Promise<void>;
@@ -106,7 +114,10 @@ function matchesSelector(labels: Record<string, string>, selector: string | null
   });
 }
 
-export async function startKubernetesFake(role: Role, options: { token?: string } = {}): Promise<KubernetesFake> {
+export async function startKubernetesFake(roleOrRoles: Role | Role[], options: { token?: string } = {}): Promise<KubernetesFake> {
+  const roles = Array.isArray(roleOrRoles) ? roleOrRoles : [roleOrRoles];
+  const role = roles[0];
+  const permits = (req: Parameters<typeof allowed>[1]) => roles.some((r) => allowed(r, req));
   const token = options.token ?? 'eyJhbGciOiJSUzI1NiJ9.fake-serviceaccount-token';
   const fake = {
     url: '',
@@ -114,6 +125,7 @@ export async function startKubernetesFake(role: Role, options: { token?: string 
     requests: [] as RecordedRequest[],
     pods: [] as FakePod[],
     events: [] as FakeEvent[],
+    applications: [] as FakeApplication[],
     writeKubeconfig: (_f: string) => {},
     close: async () => {},
   } as KubernetesFake;
@@ -126,6 +138,29 @@ export async function startKubernetesFake(role: Role, options: { token?: string 
     };
     const status = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
     if ((req.headers.authorization ?? '') !== `Bearer ${token}`) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+    const forbidden = (resource: string, verb: string, apiGroup: string, namespace: string, name?: string) => {
+      const who = 'system:serviceaccount:arc-runners:alert-analysis-reader';
+      const [kind, sub] = resource.split('/');
+      return status(403, 'Forbidden', `${resource}${name ? `${apiGroup ? `.${apiGroup}` : ''} "${name}"` : ''} is forbidden: User "${who}" cannot ${verb} `
+        + `resource "${kind}"${sub ? ` with subresource "${sub}"` : ''} in API group "${apiGroup}" in the namespace "${namespace}"`);
+    };
+    const app = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/applications\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && app) {
+      const [, namespace, name] = app;
+      const rec = { verb: 'get', resource: 'applications', namespace, name };
+      if (!permits({ verb: 'get', apiGroup: 'argoproj.io', resource: 'applications', namespace, name })) {
+        return send(403, forbidden('applications', 'get', 'argoproj.io', namespace, name), rec);
+      }
+      const found = fake.applications.find((a) => a.namespace === namespace && a.name === name);
+      if (!found) return send(404, status(404, 'NotFound', `applications.argoproj.io "${name}" not found`), rec);
+      return send(200, {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name, namespace },
+        spec: { project: 'platform', destination: { server: 'https://kubernetes.default.svc' }, source: { repoURL: 'https://github.com/example/self-healing-mlops' } },
+        status: { history: found.history },
+      }, rec);
+    }
     const m = /^\/api\/v1\/namespaces\/([^/]+)\/(pods|events)(?:\/([^/]+))?(?:\/(log))?$/.exec(url.pathname);
     if (req.method !== 'GET' || !m) {
       return send(404, status(404, 'NotFound', `the server could not find the requested resource (${req.method} ${url.pathname})`));
@@ -134,11 +169,7 @@ export async function startKubernetesFake(role: Role, options: { token?: string 
     const resource = sub ? `${kind}/${sub}` : kind;
     const verb = name ? 'get' : 'list';
     const rec = { verb, resource, namespace, name };
-    if (!allowed(role, { verb, apiGroup: '', resource, namespace, name })) {
-      const who = 'system:serviceaccount:arc-runners:alert-analysis-reader';
-      return send(403, status(403, 'Forbidden',
-        `${resource}${name ? ` "${name}"` : ''} is forbidden: User "${who}" cannot ${verb} resource "${kind}"${sub ? ` with subresource "${sub}"` : ''} in API group "" in the namespace "${namespace}"`), rec);
-    }
+    if (!permits({ verb, apiGroup: '', resource, namespace, name })) return send(403, forbidden(resource, verb, '', namespace, name), rec);
     if (kind === 'events') {
       const items = fake.events.filter((e) => e.namespace === namespace).map((e) => ({
         apiVersion: 'v1',

@@ -99,8 +99,8 @@ describe('the LLM path (Gemini fake): explains the code\'s ranking, never change
   let kubeconfig: string;
   beforeAll(async () => {
     gemini = await startGeminiFake();
-    const role = readRole(path.join(root, 'dist', 'model-serving', 'Role.alert-analysis-reader.k8s.yaml'));
-    kube = await startKubernetesFake(role);
+    kube = await startKubernetesFake(['Role.alert-analysis-reader.k8s.yaml', 'Role.alert-analysis-reader-applications.k8s.yaml']
+      .map((file) => readRole(path.join(root, 'dist', 'model-serving', file))));
     kubeconfig = path.join(tmp, 'kubeconfig');
     kube.writeKubeconfig(kubeconfig);
     kube.pods = [{

@@ -93,8 +93,15 @@ beforeAll(async () => {
     ruleFiles: [path.join(dist, 'monitoring', 'mlops-rules.fast.yaml')],
     alertmanager: `127.0.0.1:${am.port}`,
   });
-  const role = readRole(path.join(dist, 'model-serving', 'Role.alert-analysis-reader.k8s.yaml'));
-  kube = await startKubernetesFake(role);
+  // Both Roles of the alert-analysis reader: pods/logs/events in mlops, Applications in argocd.
+  kube = await startKubernetesFake(['Role.alert-analysis-reader.k8s.yaml', 'Role.alert-analysis-reader-applications.k8s.yaml']
+    .map((file) => readRole(path.join(dist, 'model-serving', file))));
+  // The last sync was hours ago: no rollout explains this alert.
+  kube.applications = [{
+    namespace: 'argocd',
+    name: 'model-serving',
+    history: [{ id: 3, revision: 'c'.repeat(40), deployedAt: new Date(Date.now() - 3 * 3_600_000).toISOString(), initiatedBy: { automated: true } }],
+  }];
 });
 
 afterAll(async () => {
