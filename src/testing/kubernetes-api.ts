@@ -48,7 +48,13 @@ export interface FakeEvent {
 export interface FakeApplication {
   namespace: string;
   name: string;
-  history: Array<{ id: number; revision: string; deployedAt: string; deployStartedAt?: string; initiatedBy?: { username?: string; automated?: boolean } }>;
+  history: Array<{
+    id: number;
+    revision: string;
+    deployedAt: string;
+    deployStartedAt?: string;
+    initiatedBy?: { username?: string; automated?: boolean };
+  }>;
 }
 
 export interface RecordedRequest {
