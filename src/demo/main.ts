@@ -6,6 +6,8 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { ActionsLog } from './actions-log';
 import { ProcessGroup, type GroupChild } from './group';
 import { writeHtmlReport } from './html';
+import { gatewayScrapedSeries } from '../k8s/mlops/gateway';
+import { ruleProfiles } from '../k8s/mlops/rules';
 import { startGitHubFake, type GitHubFake } from '../testing/github';
 import { startGithubDispatchFake, type GithubDispatchFake } from '../testing/github-dispatch';
 import { readRole, startKubernetesFake, type KubernetesFake } from '../testing/kubernetes-api';
@@ -24,9 +26,12 @@ const trainPy = path.join(root, '.venvs', 'train', 'bin', 'python');
 const servePy = path.join(root, '.venvs', 'serve', 'bin', 'python');
 const bandit = path.join(root, '.venvs', 'tools', 'bin', 'bandit');
 const MODEL = 'credit-risk';
-const GATEWAY_TOKEN = 'demo-gateway-token-0123456789';
-const GITHUB_TOKEN = 'ghs_fake_dispatch_token';
+/** The demo's own secrets (exported so tests can check they never reach an LLM). */
+export const GATEWAY_TOKEN = 'demo-gateway-token-0123456789';
+export const GITHUB_TOKEN = 'ghs_fake_dispatch_token';
 export const SCENARIOS = ['latency', 'drift', 'pipeline'] as const;
+/** The demo gateway's ACCURACY_WINDOW_HOURS (its minimum). */
+const DEMO_ACCURACY_WINDOW_HOURS = 1;
 export type Scenario = typeof SCENARIOS[number];
 
 /** The features the drift scenario moves (the generator's --covariate-drift). */
@@ -53,6 +58,21 @@ export interface ScenarioResult {
 }
 
 export class DemoError extends Error {}
+
+/**
+ * The LLM settings (GEMINI_API_KEY, GEMINI_BASE_URL, GEMINI_MODEL, OPENAI_*): taken out of the demo's
+ * environment at start, so the services it spawns (MLflow, predictor, gateway, Prometheus, ...)
+ * never see the key; only the analysis commands get them back (see {@link mlops}).
+ */
+const llmEnv: NodeJS.ProcessEnv = {};
+function takeLlmEnv(): void {
+  for (const k of Object.keys(process.env)) {
+    if (/^(GEMINI|OPENAI)_/.test(k)) {
+      llmEnv[k] = process.env[k];
+      delete process.env[k];
+    }
+  }
+}
 
 const started = Date.now();
 const timeline: TimelineEntry[] = [];
@@ -135,7 +155,7 @@ interface Stack {
   dataset: Record<string, unknown>[];
   csvDir: string;
   pyEnv: NodeJS.ProcessEnv;
-  load?: { sent: number; failed: number; stop(): Promise<void> };
+  load?: Load;
   writtenDispatches: number;
 }
 
@@ -170,14 +190,25 @@ async function startPredictor(s: Stack, delayMs: number): Promise<void> {
   await ready(s.predictor, `http://127.0.0.1:${s.predictorPort}/v1/models/${MODEL}`, 'the KServe predictor');
 }
 
-function startLoad(s: Stack, concurrency: number): NonNullable<Stack['load']> {
+/** The load generator: one instance per request, cycling through `instances` (switchable while it runs). */
+interface Load {
+  sent: number;
+  failed: number;
+  /** When it started (ms). */
+  readonly startedAt: number;
+  /** The rows it sends; the drift scenario switches them to drifted rows. */
+  instances: Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+function startLoad(s: Stack, concurrency: number): Load {
   let running = true;
-  const state = { sent: 0, failed: 0, stop: async () => {} };
+  const state: Load = { sent: 0, failed: 0, startedAt: Date.now(), instances: s.dataset, stop: async () => {} };
   const url = `http://127.0.0.1:${s.predictorPort}/v1/models/${MODEL}:predict`;
   const worker = async (w: number) => {
     let i = w;
     while (running) {
-      const instance = s.dataset[i % s.dataset.length];
+      const instance = state.instances[i % state.instances.length];
       i += concurrency;
       try {
         const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: [instance] }), signal: AbortSignal.timeout(10_000) });
@@ -211,6 +242,13 @@ async function queryRange(s: Stack, expr: string, fromSec: number, toSec: number
   return values.map(([t, v]) => [t, Number(v)] as [number, number]).filter(([, v]) => Number.isFinite(v));
 }
 
+async function stopLoad(s: Stack): Promise<void> {
+  if (!s.load) return;
+  progress(`load generator stopped (${s.load.sent} requests, ${s.load.failed} failed)`);
+  await s.load.stop();
+  s.load = undefined;
+}
+
 function flushOutbox(s: Stack): void {
   for (; s.writtenDispatches < s.github.dispatches.length; s.writtenDispatches++) {
     const d = s.github.dispatches[s.writtenDispatches];
@@ -225,7 +263,7 @@ function flushOutbox(s: Stack): void {
 /** Runs `mlops <args>`; provider: Gemini when GEMINI_API_KEY is set, else offline (the CLI's default). */
 async function mlops(s: Stack, name: string, args: string[],
   extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENAI_API_KEY: '', MLOPS_STATE_DIR: path.join(s.tmp, 'analysis-state'), ...extraEnv };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...llmEnv, OPENAI_API_KEY: '', MLOPS_STATE_DIR: path.join(s.tmp, 'analysis-state'), ...extraEnv };
   return s.group.run(name, process.execPath, [mlopsBin, ...args], { env, cwd: root, timeoutMs: 120_000 });
 }
 
@@ -316,6 +354,10 @@ async function setup(opts: DemoOptions, group: ProcessGroup): Promise<Stack> {
       GATEWAY_STATE_DIR: path.join(tmp, 'gateway-state'),
       GATEWAY_BACKOFF_BASE_MS: '200',
       GATEWAY_BACKOFF_MAX_MS: '2000',
+      // mlops_model_accuracy over the last hour: the drifted traffic's labels are its whole window (the
+      // reference is backdated by days). The fast profile's accuracyWindow is 2m, but the gateway's
+      // ACCURACY_WINDOW_HOURS cannot go below 1.
+      ACCURACY_WINDOW_HOURS: String(DEMO_ACCURACY_WINDOW_HOURS),
     },
   });
   s.gatewayUrl = `http://127.0.0.1:${gwPort}`;
@@ -347,7 +389,17 @@ async function setup(opts: DemoOptions, group: ProcessGroup): Promise<Stack> {
     global: { scrape_interval: '1s', evaluation_interval: '1s' },
     rule_files: [path.join(dist, 'monitoring', 'mlops-rules.fast.yaml')],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
-    scrape_configs: [{ job_name: 'predictor', static_configs: [{ targets: [`127.0.0.1:${s.predictorPort}`] }] }],
+    scrape_configs: [
+      { job_name: 'predictor', static_configs: [{ targets: [`127.0.0.1:${s.predictorPort}`] }] },
+      // As the gateway's ServiceMonitor: /metrics, only the contract's gateway series (mlops_model_accuracy,
+      // mlops_feedback_labelled_total, ... each with its model_name label, which the drift rules select on).
+      {
+        job_name: 'gateway',
+        metrics_path: '/metrics',
+        static_configs: [{ targets: [`127.0.0.1:${gwPort}`] }],
+        metric_relabel_configs: [{ action: 'keep', source_labels: ['__name__'], regex: `(${gatewayScrapedSeries().join('|')})` }],
+      },
+    ],
   }, null, 2));
   progress(`starting Prometheus (fast rules profile) on 127.0.0.1:${promPort}`);
   const prom = group.spawn('prometheus', which('prometheus')!, [`--config.file=${path.join(promDir, 'prometheus.yml')}`,
@@ -372,7 +424,7 @@ async function setup(opts: DemoOptions, group: ProcessGroup): Promise<Stack> {
 async function latencyScenario(s: Stack, opts: DemoOptions): Promise<ScenarioResult> {
   progress('load generator: 4 workers against the predictor');
   const t0 = Date.now() / 1000;
-  s.load = startLoad(s, 4);
+  s.load ??= startLoad(s, 4);
   await sleep(opts.short ? 4_000 : 20_000);
   progress(`fault injection: restarting the predictor with MODEL_FAULT_DELAY_MS=${opts.delayMs}`);
   await startPredictor(s, opts.delayMs);
@@ -410,21 +462,42 @@ async function latencyScenario(s: Stack, opts: DemoOptions): Promise<ScenarioRes
     { name: 'requests/s', points: await queryRange(s, `sum(rate(mlops_inference_requests_total{model_name="${MODEL}"}[15s]))`, t0, t1) },
   ];
   fs.writeFileSync(path.join(dir, 'series.json'), `${JSON.stringify(series)}\n`);
-  progress('removing the fault: predictor restarted without delay');
-  await s.load.stop();
+  progress('removing the fault: predictor restarted without delay (the load keeps running)');
   await startPredictor(s, 0);
   return { scenario: 'latency', ok: true, alerts: ['InferenceLatencyHigh'], reports: [{ name: 'InferenceLatencyHigh', json, markdown: fs.readFileSync(path.join(dir, 'report.md'), 'utf8') }], series };
 }
 
+/** A Prometheus duration of the rules profile (`15s`, `2m`) in ms. */
+function durationMs(d: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(d);
+  if (!m) throw new DemoError(`unsupported rule duration "${d}"`);
+  return Number(m[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+interface DispatchedGroup {
+  status?: string;
+  commonLabels?: Record<string, string>;
+  alerts?: { labels: Record<string, string> }[];
+}
+
 /**
- * Drift: traffic and its ground truth go through the gateway's capture API as in the cluster (the
- * KServe payload logger's CloudEvents, then POST /feedback). The reference is 30 days of clean
- * traffic (backdated CloudEvent times), the current hour the same population with DRIFTED_FEATURES
- * moved by the generator. Every prediction comes from the real predictor. Then `mlops analyze-drift`
- * in online mode (capture API + MLflow) decides root cause and urgency and, with --act, takes the
- * action against the fakes (P0: the retrain repository_dispatch lands in the outbox).
+ * Drift, through the same chain as a cluster: the load generator's traffic switches from clean to
+ * drifted rows (DRIFTED_FEATURES moved by the model's generator); Prometheus scrapes the predictor's
+ * class counts and the gateway's accuracy and feedback series; with the fast rules the class share
+ * compared with its value `offset` (2m) ago moves past the threshold → `PredictionDistributionShift`
+ * (and `ModelAccuracyLow` when the labelled accuracy falls under 0.85) → Alertmanager → gateway →
+ * `repository_dispatch` type `drift` (the GitHub fake). The demo then does what the drift-analysis
+ * workflow does on that event: `mlops analyze-drift --act` with the event payload (`--alert`), online
+ * (capture API windows and baselines, the training run from MLflow), and the urgency's action lands
+ * in the outbox.
+ *
+ * What the analysis reads is what the payload logger captured, with ground truth fed back: 30 days of
+ * clean traffic (backdated CloudEvent times) and, when the load switches, the drifted rows (live times).
+ * Every prediction comes from the real predictor.
  */
 async function driftScenario(s: Stack, opts: DemoOptions): Promise<ScenarioResult> {
+  const t0 = Date.now() / 1000;
+  const profile = ruleProfiles.fast;
   const rows = opts.short ? 500 : 1000;
   const gen = async (name: string, extra: string[]) => {
     const file = path.join(s.csvDir, `${name}.csv`);
@@ -434,6 +507,12 @@ async function driftScenario(s: Stack, opts: DemoOptions): Promise<ScenarioResul
     const labels: number[] = [];
     return { instances: readCsv(file, labels), labels };
   };
+  if (!s.load) {
+    progress('load generator: 4 workers of clean traffic against the predictor');
+    s.load = startLoad(s, 4);
+  }
+  const load = s.load;
+  load.instances = s.dataset;
   const reference = await gen('reference', []);
   const drifted = await gen('drifted', ['--covariate-drift', DRIFTED_FEATURES.join(',')]);
   const accuracyMetric = async () => {
@@ -474,26 +553,54 @@ async function driftScenario(s: Stack, opts: DemoOptions): Promise<ScenarioResul
     });
     if (fb.status !== 200) throw new DemoError(`feedback answered ${fb.status}: ${await fb.text()}`);
   };
-  const now = Date.now();
   const day = 86_400_000;
   const batches = rows / 10;
-  progress(`reference traffic: ${rows} clean rows through the predictor, captured with times over the last 30 days, labels fed back`);
+  progress(`reference: ${rows} clean rows through the predictor, captured with times over the last 30 days, labels fed back`);
+  const now = Date.now();
   for (let i = 0; i < batches; i++) {
     await send(reference.instances.slice(i * 10, i * 10 + 10), reference.labels.slice(i * 10, i * 10 + 10),
       now - 2 * day - i * Math.floor(25 * day / batches));
   }
+
+  // A critical alert still firing (the latency scenario's, until its rate window forgets the delay)
+  // inhibits the warning-level drift alerts in Alertmanager (dist/monitoring/alertmanager.yaml).
+  await until('the critical alerts to resolve', 180_000, async () => {
+    const res = await fetch(`${s.promUrl}/api/v1/alerts`, { signal: AbortSignal.timeout(5_000) });
+    const body = await res.json() as { data?: { alerts?: { state: string; labels: Record<string, string> }[] } };
+    return (body.data?.alerts ?? []).some((a) => a.state === 'firing' && a.labels.severity === 'critical') ? undefined : true;
+  }, 1_000);
   const before = await accuracyMetric();
-  progress(`drifted traffic: ${rows} rows with ${DRIFTED_FEATURES.join(', ')} moved, captured in the last hour, labels fed back`);
+  const driftAt = Date.now();
+  load.instances = drifted.instances;
+  progress(`the load switches to drifted data: ${DRIFTED_FEATURES.join(', ')} moved`);
   for (let i = 0; i < batches; i++) {
-    await send(drifted.instances.slice(i * 10, i * 10 + 10), drifted.labels.slice(i * 10, i * 10 + 10),
-      now - 3_000_000 + i * Math.floor(2_400_000 / batches));
+    await send(drifted.instances.slice(i * 10, i * 10 + 10), drifted.labels.slice(i * 10, i * 10 + 10), Date.now());
   }
   const after = await accuracyMetric();
-  progress(`gateway metric mlops_model_accuracy (24 h window): ${before?.toFixed(3) ?? 'n/a'} → ${after?.toFixed(3) ?? 'n/a'}`);
+  progress(`captured and labelled: ${rows} drifted rows; gateway mlops_model_accuracy (${DEMO_ACCURACY_WINDOW_HOURS} h window): `
+    + `${before?.toFixed(3) ?? 'n/a'} → ${after?.toFixed(3) ?? 'n/a'}`);
+  const cleanFor = Math.max(0, durationMs(profile.offset) - (driftAt - load.startedAt));
+  progress(`waiting for a drift alert: Prometheus (class share vs ${profile.offset} ago, accuracy; for ${profile.for}${cleanFor > 0
+    ? `; the comparison needs clean traffic ${profile.offset} back: ≥ ${Math.ceil(cleanFor / 1000)} s more`
+    : ''}) → Alertmanager → gateway → GitHub dispatch "drift"`);
+  const driftDispatches = () => s.github.dispatches.filter((d) => d.eventType === 'drift' && d.at >= driftAt
+    && (d.clientPayload.group as DispatchedGroup)?.status === 'firing');
+  const dispatch = await until('a drift dispatch', 240_000, () => {
+    flushOutbox(s);
+    return driftDispatches()[0];
+  }, 500);
+  const group = dispatch.clientPayload.group as DispatchedGroup;
+  const alertname = group.commonLabels?.alertname ?? '';
+  progress(`dispatch received: event_type "${dispatch.eventType}", alert ${alertname} (${group.commonLabels?.severity}, team ${group.commonLabels?.team}), `
+    + `${group.alerts?.length ?? 0} alert(s)${(group.alerts ?? []).some((a) => a.labels.class) ? ` (classes ${(group.alerts ?? []).map((a) => a.labels.class).join(', ')})` : ''}`);
+
+  // The drift-analysis workflow's trigger: the repository_dispatch event as GitHub hands it to the job.
+  const eventFile = path.join(s.tmp, 'drift-event.json');
+  fs.writeFileSync(eventFile, JSON.stringify({ action: dispatch.eventType, client_payload: dispatch.clientPayload }));
   const dir = path.join(s.out, 'drift');
-  progress('mlops analyze-drift online (capture API windows and baselines, training run from MLflow) --act');
+  progress(`mlops analyze-drift online --alert <the "${dispatch.eventType}" event> --act (capture API windows and baselines, training run from MLflow)`);
   const r = await mlops(s, 'analyze-drift', ['analyze-drift', '--gateway-url', s.gatewayUrl, '--window-hours', '1', '--mlflow-url', s.mlflowUrl,
-    '--release', path.join(s.repoDir, 'src', 'config', 'release.json'), '--act', '--json', '--out', dir], {
+    '--release', path.join(s.repoDir, 'src', 'config', 'release.json'), '--alert', eventFile, '--act', '--json', '--out', dir], {
     GATEWAY_TOKEN, GITHUB_TOKEN, GITHUB_REPOSITORY: 'self-healing-mlops/self-healing-mlops', GITHUB_API_URL: s.githubApi.url,
   });
   if (r.code !== 0) throw new DemoError(`analyze-drift failed (exit ${r.code}):\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-2000)}`);
@@ -501,19 +608,31 @@ async function driftScenario(s: Stack, opts: DemoOptions): Promise<ScenarioResul
   s.githubApi.issues.forEach((issue) => fs.writeFileSync(path.join(s.outbox, `github-issue-${issue.number}.json`), `${JSON.stringify(issue, null, 2)}\n`));
   s.githubApi.dispatches.forEach((d, i) => fs.writeFileSync(path.join(s.outbox, `github-retrain-dispatch-${i + 1}.json`), `${JSON.stringify(d, null, 2)}\n`));
   const moved = (json.features ?? []).filter((f: { drifted?: boolean }) => f.drifted).map((f: { name: string }) => f.name);
-  progress(`report: drifted ${moved.join(', ')}; accuracy ${json.accuracy?.current?.toFixed?.(3)}; root cause ${json.rootCause}, urgency ${json.urgency}, `
-    + `remediation ${json.remediation}; action ${json.action ? JSON.stringify(json.action).slice(0, 160) : 'none'}`);
+  progress(`report (trigger ${(json.trigger ?? []).join(', ')}): drifted ${moved.join(', ')}; accuracy ${json.accuracy?.current?.toFixed?.(3)}; `
+    + `root cause ${json.rootCause}, urgency ${json.urgency}, remediation ${json.remediation}; action ${json.action ? JSON.stringify(json.action).slice(0, 160) : 'none'}`);
+  await stopLoad(s);
+  flushOutbox(s);
+  const t1 = Date.now() / 1000;
+  const sel = `model_name="${MODEL}"`;
+  const series = [
+    { name: 'share of predicted class 1 (default)', points: await queryRange(s, `mlops:prediction_class_share:ratio_rate{${sel},class="1"}`, t0, t1) },
+    { name: `accuracy on labelled feedback (${DEMO_ACCURACY_WINDOW_HOURS} h window)`, points: await queryRange(s, `mlops_model_accuracy{${sel}}`, t0, t1) },
+    { name: 'labels fed back/s', points: await queryRange(s, `sum(rate(mlops_feedback_labelled_total{${sel}}[${profile.rateWindow}]))`, t0, t1) },
+  ];
+  fs.writeFileSync(path.join(dir, 'series.json'), `${JSON.stringify(series)}\n`);
+  const alerts = [...new Set(driftDispatches().map((d) => (d.clientPayload.group as DispatchedGroup).commonLabels?.alertname ?? '').filter(Boolean))];
   return {
     scenario: 'drift',
     ok: true,
-    alerts: [],
-    series: [],
+    alerts,
+    series,
     reports: [{ name: 'drift', json, markdown: fs.existsSync(path.join(dir, 'report.md')) ? fs.readFileSync(path.join(dir, 'report.md'), 'utf8') : '' }],
   };
 }
 
 /** The pipeline's steps on a broken copy of the model; each failing step's log goes to `mlops triage`. */
 async function pipelineScenario(s: Stack): Promise<ScenarioResult> {
+  await stopLoad(s);
   const copy = path.join(s.tmp, 'broken-model');
   fs.cpSync(path.join(root, 'model'), copy, { recursive: true, filter: (src) => !/__pycache__|\.pytest_cache|artifacts/.test(src) });
   const pyEnv = { ...process.env, PYTHONPATH: path.join(copy, 'src'), OMP_NUM_THREADS: '1', MLFLOW_TRACKING_URI: '' };
@@ -591,6 +710,7 @@ export function parseArgs(argv: readonly string[]): DemoOptions {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  takeLlmEnv();
   let opts: DemoOptions;
   try {
     opts = parseArgs(argv);
@@ -636,7 +756,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       flushOutbox(stack);
     }
     current = 'report';
-    const summary = { startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, provider: process.env.GEMINI_API_KEY ? 'gemini' : 'offline', results, timeline };
+    const summary = { startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, provider: llmEnv.GEMINI_API_KEY ? 'gemini' : 'offline', results, timeline };
     fs.writeFileSync(path.join(opts.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     writeHtmlReport(path.join(opts.out, 'report.html'), summary);
     progress(`done: reports in ${opts.out} (report.html, summary.json, <scenario>/report.md|json, outbox/)`);

@@ -18,7 +18,7 @@ beforeAll(async () => {
   const run = startDemo(['--short', '--no-synth', '--out', out]);
   ({ code } = await run.exited);
   stdout = run.stdout();
-}, 420_000);
+}, 540_000);
 
 test('the demo exits 0 and leaves no child process and no listening port behind', async () => {
   expect({ code, stdout }).toMatchObject({ code: 0 });
@@ -40,6 +40,34 @@ test('latency: InferenceLatencyHigh reached the GitHub outbox through Alertmanag
   expect(fs.readFileSync(path.join(out, 'latency', 'report.md'), 'utf8')).toContain('artificial delay 800ms enabled');
   const series = read('latency/series.json');
   expect(Math.max(...series[0].points.map((p: [number, number]) => p[1]))).toBeGreaterThan(0.5);
+});
+
+test('drift: the drifted load fires PredictionDistributionShift in Prometheus; Alertmanager → gateway dispatches it as "drift"', () => {
+  const dispatches = fs.readdirSync(path.join(out, 'outbox')).filter((f) => f.startsWith('github-dispatch-')).map((f) => read(path.join('outbox', f)));
+  const drift = dispatches.filter((d) => d.body.event_type === 'drift' && d.body.client_payload.group.status === 'firing');
+  const shift = drift.find((d) => d.body.client_payload.group.commonLabels.alertname === 'PredictionDistributionShift');
+  expect(shift).toBeDefined();
+  expect(shift.request).toBe('POST /repos/self-healing-mlops/self-healing-mlops/dispatches');
+  expect(shift.body.client_payload.group.commonLabels).toMatchObject({ type: 'drift', severity: 'warning', team: 'ml', model_name: 'credit-risk', namespace: 'mlops' });
+  // event_type is "drift" exactly for the groups whose commonLabels.type is drift (the latency alert went out as "alert").
+  expect(dispatches.map((d) => [d.body.client_payload.group.commonLabels.alertname, d.body.event_type === 'drift']))
+    .toEqual(dispatches.map((d) => [d.body.client_payload.group.commonLabels.alertname, d.body.client_payload.group.commonLabels.type === 'drift']));
+
+  const result = read('summary.json').results.find((r: { scenario: string }) => r.scenario === 'drift');
+  expect(result.alerts).toContain('PredictionDistributionShift');
+  // The analysis ran on the dispatched event (as the drift-analysis workflow does) and names its alert.
+  const report = read('drift/report.json');
+  expect(result.alerts).toContain(report.trigger[0]);
+  expect(report.trigger).toEqual(expect.arrayContaining([drift[0].body.client_payload.group.commonLabels.alertname]));
+
+  // The charts' data: the predicted share of class 1 moved from the clean level (~0.2) past the 0.2 threshold.
+  const series = read('drift/series.json');
+  const share = series[0].points.map((p: [number, number]) => p[1]);
+  expect(series[0].name).toMatch(/share of predicted class 1/);
+  expect(Math.min(...share)).toBeLessThan(0.4);
+  expect(Math.max(...share) - Math.min(...share)).toBeGreaterThan(0.2);
+  expect(series[1].points.length).toBeGreaterThan(0); // the gateway's mlops_model_accuracy, scraped by Prometheus
+  expect(series[1].points.at(-1)[1]).toBeCloseTo(report.accuracy.current, 2);
 });
 
 test('drift: the drifted features are exactly the injected ones; urgency and action follow the decision table', () => {
@@ -97,13 +125,18 @@ withChromium('the HTML report renders in headless Chromium: each scenario, the a
     text: 'document.body.innerText',
   }, screenshot);
   expect(values.sections).toEqual([['latency', 'true'], ['drift', 'true'], ['pipeline', 'true']]);
-  expect(values.alerts).toEqual(['InferenceLatencyHigh']);
+  const summary = read('summary.json');
+  expect(values.alerts).toEqual(summary.results.flatMap((r: { alerts: string[] }) => r.alerts));
+  expect(values.alerts).toEqual(expect.arrayContaining(['InferenceLatencyHigh', 'PredictionDistributionShift']));
   const series = read('latency/series.json');
   const charts = values.charts as [string, [number, number][], number][];
-  expect(charts.map((c) => c[0])).toEqual(series.map((x: { name: string }) => x.name));
+  expect(charts.slice(0, series.length).map((c) => c[0])).toEqual(series.map((x: { name: string }) => x.name));
   expect(charts[0][1]).toEqual(series[0].points); // the chart carries exactly the Prometheus points
   expect(charts[0][2]).toBe(1);
   expect(values.reports).toEqual(['InferenceLatencyHigh', 'drift', 'unit-test', 'sast', 'gate']);
+  const driftSeries = read('drift/series.json');
+  expect(charts.slice(series.length).map((c) => c[0])).toEqual(driftSeries.map((x: { name: string }) => x.name));
+  expect(charts[series.length][1]).toEqual(driftSeries[0].points);
   expect(values.text).toContain('artificial delay 800ms enabled');
   expect(requests.length).toBeGreaterThan(0);
   expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);

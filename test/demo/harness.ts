@@ -13,11 +13,14 @@ export interface DemoRun {
   waitFor(text: string, timeoutMs?: number): Promise<void>;
 }
 
-/** The demo as `npm run demo` starts it after setup: node + ts-node --swc on src/demo/main.ts. */
-export function startDemo(args: string[]): DemoRun {
+/**
+ * The demo as `npm run demo` starts it after setup: node + ts-node --swc on src/demo/main.ts.
+ * Without LLM keys (the offline provider) unless `env` sets them.
+ */
+export function startDemo(args: string[], env: NodeJS.ProcessEnv = {}): DemoRun {
   const child = spawn(process.execPath, [path.join(root, 'node_modules', '.bin', 'ts-node'), '--swc', 'src/demo/main.ts', ...args], {
     cwd: root,
-    env: { ...process.env, GEMINI_API_KEY: '', OPENAI_API_KEY: '' },
+    env: { ...process.env, GEMINI_API_KEY: '', GEMINI_BASE_URL: '', OPENAI_API_KEY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
