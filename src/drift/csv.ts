@@ -114,60 +114,7 @@ function parseText(text: string, file: string, onHeader: (h: string[]) => void, 
   if (!header) throw new Error(`${file}: empty CSV (no header)`);
 }
 
-/**
- * Splits quote-free CSV text: each field of each non-empty line. Without `width`, the first non-empty line is
- * the header (given to `onHeader`); with it, every line is data (a later part of a file). `firstLine` is the
- * file's line number of the text's first line, for error messages.
- */
-function scanUnquoted(
-  text: string,
-  file: string,
-  width: number,
-  firstLine: number,
-  onHeader: (h: string[]) => void,
-  consume: (c: number, start: number, end: number, line: number) => void,
-  endRow: () => void,
-): number {
-  let pos = 0;
-  let line = firstLine - 1;
-  const n = text.length;
-  while (pos < n) {
-    let end = text.indexOf('\n', pos);
-    if (end === -1) end = n;
-    let stop = end;
-    if (stop > pos && text.charCodeAt(stop - 1) === 13) stop--; // CRLF
-    line++;
-    if (stop > pos) {
-      if (width < 0) {
-        const h = text.slice(pos, stop).split(',').map((x) => x.trim());
-        onHeader(h);
-        width = h.length;
-      } else {
-        let c = 0;
-        let start = pos;
-        for (;;) {
-          const comma = text.indexOf(',', start);
-          const last = comma === -1 || comma >= stop;
-          if (c >= width) {
-            throw new Error(`${file}: row ${line} has more than ${width} fields, the header has ${width}`);
-          }
-          consume(c, start, last ? stop : comma, line);
-          c++;
-          if (last) break;
-          start = comma + 1;
-        }
-        if (c !== width) throw new Error(`${file}: row ${line} has ${c} fields, the header has ${width}`);
-        endRow();
-      }
-    }
-    pos = end + 1;
-  }
-  return width;
-}
-
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
-/** Whether the last successful {@link fastDecimal} had a decimal point ("3.0" is a float column in pandas). */
-let fastDecimalHadDot = false;
 
 /**
  * Exact fast path for plain decimals (`-12.345`): at most 15 digits, no exponent. The digits form an integer
@@ -203,7 +150,6 @@ export function fastDecimal(text: string, start: number, end: number): number | 
     }
   }
   if (digits === 0) return undefined;
-  fastDecimalHadDot = dot;
   const v = frac === 0 ? mant : mant / POW10[frac];
   return neg ? -v : v;
 }
@@ -335,35 +281,127 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
   } else {
     // No quote anywhere: every comma separates and every newline ends a row, so the fields are
     // sliced straight out of the text (papaparse's "fast mode" rule, without a row array per line).
-    if (given) onHeader(given.header);
-    const width = scanUnquoted(text, file, given ? given.header.length : -1, given ? given.firstLine : 1, onHeader, (c, start, end, line) => {
-      const b = builders[c];
-      if (!b.strings) {
-        const v = fastDecimal(text, start, end);
-        if (v !== undefined) {
-          b.numbers[rows] = v;
-          if (b.integer && (fastDecimalHadDot || !Number.isInteger(v))) b.integer = false;
-          return;
+    const n = text.length;
+    let pos = 0;
+    let line = 0;
+    if (given) {
+      onHeader(given.header);
+      line = given.firstLine - 1;
+    } else {
+      // The header: the first non-empty line.
+      while (pos < n && builders.length === 0) {
+        let end = text.indexOf('\n', pos);
+        if (end === -1) end = n;
+        const stop = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end; // CRLF
+        line++;
+        if (stop > pos) onHeader(text.slice(pos, stop).split(',').map((x) => x.trim()));
+        pos = end + 1;
+      }
+      if (builders.length === 0) throw new Error(`${file}: empty CSV (no header)`);
+    }
+    scanRows(text, pos, line);
+  }
+
+  /**
+   * The data rows of quote-free text in one pass over the characters: a plain decimal (what {@link fastDecimal}
+   * accepts) is parsed while its field is scanned, an interned categorical text is compared in place, anything
+   * else is sliced and goes through `consume`. A field ends at a comma, a newline, or a CR before a newline
+   * (or the end): the same fields the per-line split gives, with the same errors.
+   */
+  function scanRows(text: string, from: number, lineBefore: number): void {
+    const n = text.length;
+    const width = builders.length;
+    let pos = from;
+    let line = lineBefore;
+    while (pos < n) {
+      line++;
+      let ch = text.charCodeAt(pos);
+      if (ch === 10) {
+        pos++;
+        continue;
+      }
+      if (ch === 13 && (pos + 1 === n || text.charCodeAt(pos + 1) === 10)) {
+        pos += 2;
+        continue;
+      }
+      let c = 0;
+      for (;;) {
+        if (c >= width) throw new Error(`${file}: row ${line} has more than ${width} fields, the header has ${width}`);
+        const b = builders[c];
+        const start = pos;
+        let i = pos;
+        let end = -1;
+        if (!b.strings) {
+          let neg = false;
+          ch = i < n ? text.charCodeAt(i) : -1;
+          if (ch === 45 || ch === 43) {
+            neg = ch === 45;
+            ch = ++i < n ? text.charCodeAt(i) : -1;
+          }
+          let mant = 0;
+          let digits = 0;
+          let frac = 0;
+          let dot = false;
+          for (;;) {
+            if (ch >= 48 && ch <= 57) {
+              mant = mant * 10 + (ch - 48);
+              digits++;
+              if (dot) frac++;
+            } else if (ch === 46 && !dot) {
+              dot = true;
+            } else {
+              break;
+            }
+            ch = ++i < n ? text.charCodeAt(i) : -1;
+          }
+          if (digits > 0 && digits <= 15 && (ch === 44 || ch === 10 || ch === -1 || (ch === 13 && (i + 1 === n || text.charCodeAt(i + 1) === 10)))) {
+            const v = frac === 0 ? mant : mant / POW10[frac];
+            b.numbers[rows] = neg ? -v : v;
+            // Without a dot the digits are a whole number; with one ("3.0") pandas reads a float.
+            if (dot) b.integer = false;
+            end = i;
+          }
+        } else {
+          i = start;
         }
-      } else if (b.dictText) {
-        // Interned categorical: compare the field with the texts seen so far, without slicing it.
-        const d = b.dictText;
-        const len = end - start;
-        for (let k = 0; k < d.length; k++) {
-          const t = d[k];
-          if (t.length === len && text.startsWith(t, start)) {
-            b.codes![rows] = k;
-            b.dictCount[k]++;
-            b.strings.push(b.dictValue[k]);
-            return;
+        if (end < 0) {
+          for (; i < n; i++) {
+            const d = text.charCodeAt(i);
+            if (d === 44 || d === 10 || (d === 13 && (i + 1 === n || text.charCodeAt(i + 1) === 10))) break;
+          }
+          end = i;
+          const dict = b.dictText;
+          if (dict) {
+            // Interned categorical: compare the field with the texts seen so far, without slicing it.
+            const len = end - start;
+            let k = 0;
+            for (; k < dict.length; k++) {
+              const t = dict[k];
+              if (t.length === len && text.startsWith(t, start)) break;
+            }
+            if (k < dict.length) {
+              b.codes![rows] = k;
+              b.dictCount[k]++;
+              b.strings!.push(b.dictValue[k]);
+            } else {
+              intern(b, text.slice(start, end));
+            }
+          } else {
+            consume(c, text.slice(start, end), line);
           }
         }
-        intern(b, text.slice(start, end));
-        return;
+        c++;
+        const d = end < n ? text.charCodeAt(end) : -1;
+        if (d === 44) {
+          pos = end + 1;
+          continue;
+        }
+        if (c !== width) throw new Error(`${file}: row ${line} has ${c} fields, the header has ${width}`);
+        pos = d === 13 ? end + 2 : end + 1;
+        break;
       }
-      consume(c, text.slice(start, end), line);
-    }, () => rows++);
-    if (width < 0) throw new Error(`${file}: empty CSV (no header)`);
+      rows++;
+    }
   }
   return { header, rows, builders };
 }
