@@ -122,6 +122,9 @@ export const githubActions = {
   setupNode: { action: 'actions/setup-node', sha: '49933ea5288caeca8642d1e84afbd3f7d6820020', version: 'v4.4.0' },
   setupPython: { action: 'actions/setup-python', sha: 'a26af69be951a213d495a4c3e4e4022e16d87065', version: 'v5.6.0' },
   uploadArtifact: { action: 'actions/upload-artifact', sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02', version: 'v4.6.2' },
+  // actions/cache's restore and save halves (one release, one SHA): drift episodes carried from run to run.
+  cacheRestore: { action: 'actions/cache/restore', sha: '5a3ec84eff668545956fd18022155c47e93e2684', version: 'v4.2.3' },
+  cacheSave: { action: 'actions/cache/save', sha: '5a3ec84eff668545956fd18022155c47e93e2684', version: 'v4.2.3' },
   downloadArtifact: { action: 'actions/download-artifact', sha: 'd3f86a106a0bac45b974a628896c90dbdf5c8093', version: 'v4.3.0' },
   createGithubAppToken: { action: 'actions/create-github-app-token', sha: 'df432ceedc7162793a195dd1713ff69aefc7379e', version: 'v2.0.6' },
   uploadSarif: { action: 'github/codeql-action/upload-sarif', sha: 'ff0a06e83cb2de871e5a09832bc6a81e7276941f', version: 'v3.28.18' },

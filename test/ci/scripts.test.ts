@@ -110,22 +110,40 @@ describe('retrain: training set = original data + labelled captures', () => {
   });
 });
 
-describe('drift-analysis: current window as CSV', () => {
-  const script = step('drift-analysis', 'analyze', 'current');
-  const reference = 'age,region,label\n30,north,0\n';
+describe('drift-analysis: the online analysis step', () => {
+  const script = step('drift-analysis', 'analyze', 'analyze');
+  // A stand-in `npx` on PATH records the command line the step builds and writes a report.
+  const withFakeNpx = (env: Record<string, string>) => {
+    const bin = mkdtempSync(join(tmpdir(), 'ci-bin-'));
+    dirs.push(bin);
+    writeFileSync(join(bin, 'npx'), '#!/bin/sh\nprintf "%s\\n" "$@" > npx-args\nmkdir -p drift-report && echo "# report" > drift-report/report.md\necho "{}"\n', { mode: 0o755 });
+    return run(script, {
+      PATH: `${bin}:${process.env.PATH}`, GATEWAY_URL: 'http://gateway.mlops:8080', GATEWAY_TOKEN: 'x', MLFLOW_TRACKING_URI: 'http://mlflow:5000',
+      MODEL: 'credit-risk', WINDOW_HOURS: '24', GITHUB_EVENT_PATH: '/github/workflow/event.json', ...env,
+    });
+  };
 
-  test('features in the reference columns, then prediction and label (empty when unlabelled)', () => {
-    const captures = `${JSON.stringify({ features: { region: 'east', age: 40 }, prediction: 1, label: 0 })}\n${JSON.stringify({ features: { age: 20, region: 'west' }, prediction: 0 })}\n`;
-    const r = run(script, {}, { 'reference.csv': reference, 'captures.ndjson': captures });
+  test('dispatched by the gateway: online mode with the triggering alert group, --act', () => {
+    const r = withFakeNpx({ EVENT_NAME: 'repository_dispatch' });
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.outputs.rows).toBe('2');
-    expect(readFileSync(join(r.dir, 'current.csv'), 'utf8').trim().split(/\r?\n/)).toEqual(['age,region,prediction,label', '40,east,1,0', '20,west,0,']);
+    expect(readFileSync(join(r.dir, 'npx-args'), 'utf8').trim().split('\n')).toEqual([
+      'mlops', 'analyze-drift', '--gateway-url', 'http://gateway.mlops:8080', '--mlflow-url', 'http://mlflow:5000', '--window-hours', '24',
+      '--model-name', 'credit-risk', '--alert', '/github/workflow/event.json', '--json', '--out', 'drift-report', '--act',
+    ]);
+    expect(readFileSync(join(r.dir, 'step-summary'), 'utf8')).toContain('# report');
   });
 
-  test('no captures: rows=0 (the analysis step is skipped with a warning, not run on nothing)', () => {
-    const r = run(script, {}, { 'reference.csv': reference, 'captures.ndjson': '' });
+  test('on the schedule: no --alert', () => {
+    const r = withFakeNpx({ EVENT_NAME: 'schedule' });
     expect(r.code).toBe(0);
-    expect(r.outputs.rows).toBe('0');
+    expect(readFileSync(join(r.dir, 'npx-args'), 'utf8')).not.toContain('--alert');
+  });
+
+  test('a missing setting fails the step, naming it', () => {
+    const r = withFakeNpx({ EVENT_NAME: 'schedule', MLFLOW_TRACKING_URI: '' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('::error::MLFLOW_TRACKING_URI is not set');
   });
 });
 

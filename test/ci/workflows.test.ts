@@ -211,8 +211,15 @@ describe('alert-analysis and drift-analysis', () => {
     expect(wf.jobs.analyze['runs-on']).toBe('homelab');
     expect(wf.jobs.analyze.permissions).toEqual({ contents: 'write', issues: 'write' });
     const runs = wf.jobs.analyze.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
-    expect(runs).toContain('/v1/captures');
-    expect(runs).toMatch(/npx mlops analyze-drift --reference reference.csv --current current.csv .*\n.*--act/);
+    expect(runs).toMatch(/npx mlops analyze-drift --gateway-url "\$GATEWAY_URL" --mlflow-url "\$MLFLOW_TRACKING_URI" .*\n.*--act/);
+    // Drift episodes survive from run to run: restored before the analysis, saved after it whatever happened.
+    const steps = wf.jobs.analyze.steps as Array<{ id?: string; uses?: string; if?: string; with?: Record<string, string> }>;
+    const at = (action: string) => steps.findIndex((s) => s.uses?.startsWith(`${action}@`));
+    const analyze = steps.findIndex((s) => s.id === 'analyze');
+    expect(at('actions/cache/restore')).toBeGreaterThan(-1);
+    expect(at('actions/cache/restore')).toBeLessThan(analyze);
+    expect(at('actions/cache/save')).toBeGreaterThan(analyze);
+    expect(steps[at('actions/cache/save')]).toMatchObject({ if: 'always()', with: { path: wf.jobs.analyze.env.MLOPS_STATE_DIR } });
   });
 });
 

@@ -18,14 +18,15 @@ const PIN_LINE = /^(\s*(?:-\s+)?uses:\s+)(\S+)@([0-9a-f]{40})\s*$/;
  * comments, so this post-processes the text; a SHA not in versions.ts is left bare (and the pin test fails).
  */
 export function annotatePinnedActions(text: string): string {
-  const bySha = new Map<string, PinnedAction>(Object.values(githubActions).map((a: PinnedAction) => [a.sha, a]));
+  // Keyed by action and SHA: sub-actions of one repository (actions/cache/restore, …/save) share a SHA.
+  const pins = new Map<string, PinnedAction>(Object.values(githubActions).map((a: PinnedAction) => [`${a.action}@${a.sha}`, a]));
   return text
     .split('\n')
     .map((line) => {
       const m = PIN_LINE.exec(line);
       if (!m) return line;
-      const pin = bySha.get(m[3]);
-      return pin && pin.action === m[2] ? `${m[1]}${m[2]}@${m[3]} # ${pin.version}` : line;
+      const pin = pins.get(`${m[2]}@${m[3]}`);
+      return pin ? `${m[1]}${m[2]}@${m[3]} # ${pin.version}` : line;
     })
     .join('\n');
 }
