@@ -118,8 +118,14 @@ describe('drift-analysis: the online analysis step', () => {
     dirs.push(bin);
     writeFileSync(join(bin, 'npx'), '#!/bin/sh\nprintf "%s\\n" "$@" > npx-args\nmkdir -p drift-report && echo "# report" > drift-report/report.md\necho "{}"\n', { mode: 0o755 });
     return run(script, {
-      PATH: `${bin}:${process.env.PATH}`, GATEWAY_URL: 'http://gateway.mlops:8080', GATEWAY_TOKEN: 'x', MLFLOW_TRACKING_URI: 'http://mlflow:5000',
-      MODEL: 'credit-risk', WINDOW_HOURS: '24', GITHUB_EVENT_PATH: '/github/workflow/event.json', ...env,
+      PATH: `${bin}:${process.env.PATH}`,
+      GATEWAY_URL: 'http://gateway.mlops:8080',
+      GATEWAY_TOKEN: 'x',
+      MLFLOW_TRACKING_URI: 'http://mlflow:5000',
+      MODEL: 'credit-risk',
+      WINDOW_HOURS: '24',
+      GITHUB_EVENT_PATH: '/github/workflow/event.json',
+      ...env,
     });
   };
 
