@@ -241,10 +241,20 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
       if (b.forced) throw new Error(`${file}: row ${line}, column "${header[c]}" is declared numerical but holds "${s}"`);
       b.kind = 'categorical';
       b.strings = [];
-      b.reparse = rows > 0;
+      // The rows before were numbers: read the column again as text. Missing values only (NaN): they stay missing.
+      let onlyMissing = true;
+      for (let r = 0; r < rows && onlyMissing; r++) if (!Number.isNaN(b.numbers[r])) onlyMissing = false;
+      b.reparse = !onlyMissing;
       if (!b.reparse) {
+        for (let r = 0; r < rows; r++) b.strings.push(null);
         if (fast) {
           startDictionary(b, capacity);
+          if (rows > 0) {
+            // One dictionary entry stands for the missing rows so far (codes are 0 already).
+            b.dictText!.push('');
+            b.dictValue.push(null);
+            b.dictCount.push(rows);
+          }
           intern(b, s);
         } else {
           b.strings.push(s);
@@ -299,7 +309,7 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
       }
       if (builders.length === 0) throw new Error(`${file}: empty CSV (no header)`);
     }
-    scanRows(text, pos, line);
+    scanRows(pos, line);
   }
 
   /**
@@ -308,19 +318,20 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
    * else is sliced and goes through `consume`. A field ends at a comma, a newline, or a CR before a newline
    * (or the end): the same fields the per-line split gives, with the same errors.
    */
-  function scanRows(text: string, from: number, lineBefore: number): void {
-    const n = text.length;
+  function scanRows(from: number, lineBefore: number): void {
+    const src = text; // a local for the hot loop
+    const n = src.length;
     const width = builders.length;
     let pos = from;
     let line = lineBefore;
     while (pos < n) {
       line++;
-      let ch = text.charCodeAt(pos);
+      let ch = src.charCodeAt(pos);
       if (ch === 10) {
         pos++;
         continue;
       }
-      if (ch === 13 && (pos + 1 === n || text.charCodeAt(pos + 1) === 10)) {
+      if (ch === 13 && (pos + 1 === n || src.charCodeAt(pos + 1) === 10)) {
         pos += 2;
         continue;
       }
@@ -333,10 +344,10 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
         let end = -1;
         if (!b.strings) {
           let neg = false;
-          ch = i < n ? text.charCodeAt(i) : -1;
+          ch = i < n ? src.charCodeAt(i) : -1;
           if (ch === 45 || ch === 43) {
             neg = ch === 45;
-            ch = ++i < n ? text.charCodeAt(i) : -1;
+            ch = ++i < n ? src.charCodeAt(i) : -1;
           }
           let mant = 0;
           let digits = 0;
@@ -352,9 +363,9 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
             } else {
               break;
             }
-            ch = ++i < n ? text.charCodeAt(i) : -1;
+            ch = ++i < n ? src.charCodeAt(i) : -1;
           }
-          if (digits > 0 && digits <= 15 && (ch === 44 || ch === 10 || ch === -1 || (ch === 13 && (i + 1 === n || text.charCodeAt(i + 1) === 10)))) {
+          if (digits > 0 && digits <= 15 && (ch === 44 || ch === 10 || ch === -1 || (ch === 13 && (i + 1 === n || src.charCodeAt(i + 1) === 10)))) {
             const v = frac === 0 ? mant : mant / POW10[frac];
             b.numbers[rows] = neg ? -v : v;
             // Without a dot the digits are a whole number; with one ("3.0") pandas reads a float.
@@ -366,8 +377,8 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
         }
         if (end < 0) {
           for (; i < n; i++) {
-            const d = text.charCodeAt(i);
-            if (d === 44 || d === 10 || (d === 13 && (i + 1 === n || text.charCodeAt(i + 1) === 10))) break;
+            const d = src.charCodeAt(i);
+            if (d === 44 || d === 10 || (d === 13 && (i + 1 === n || src.charCodeAt(i + 1) === 10))) break;
           }
           end = i;
           const dict = b.dictText;
@@ -377,21 +388,21 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
             let k = 0;
             for (; k < dict.length; k++) {
               const t = dict[k];
-              if (t.length === len && text.startsWith(t, start)) break;
+              if (t.length === len && src.startsWith(t, start)) break;
             }
             if (k < dict.length) {
               b.codes![rows] = k;
               b.dictCount[k]++;
               b.strings!.push(b.dictValue[k]);
             } else {
-              intern(b, text.slice(start, end));
+              intern(b, src.slice(start, end));
             }
           } else {
-            consume(c, text.slice(start, end), line);
+            consume(c, src.slice(start, end), line);
           }
         }
         c++;
-        const d = end < n ? text.charCodeAt(end) : -1;
+        const d = end < n ? src.charCodeAt(end) : -1;
         if (d === 44) {
           pos = end + 1;
           continue;
@@ -590,7 +601,12 @@ function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
  * Joins two halves. Undefined when they disagree on a column's kind (or a half re-read a column as text):
  * then the caller parses the whole file on one thread.
  */
-function joinParts(file: string, header: string[], a: { rows: number; columns: PartColumn[] }, b: { rows: number; columns: PartColumn[] }): CsvTable | undefined {
+interface Part {
+  readonly rows: number;
+  readonly columns: PartColumn[];
+}
+
+function joinParts(file: string, header: string[], a: Part, b: Part): CsvTable | undefined {
   const rows = a.rows + b.rows;
   const columns = new Map<string, Column>();
   const integerColumns = new Set<string>();
@@ -676,7 +692,7 @@ export function readCsv(file: string, kinds: ReadonlyMap<string, ColumnKind> = n
   // Post before parsing: the worker works while this thread parses the first half.
   Atomics.store(h.signal, 0, 0);
   h.port.postMessage(job, [second.buffer]);
-  let first: { rows: number; columns: PartColumn[] } | undefined;
+  let first: Part | undefined;
   let firstError: Error | undefined;
   try {
     const chunk = parseChunk(firstText, file, kinds);

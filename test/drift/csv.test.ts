@@ -1,4 +1,8 @@
-import { fastDecimal, parseCsvText } from '../../src/drift/csv';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CsvTable, fastDecimal, parseCsvText, readCsv } from '../../src/drift/csv';
+import { categoryCounts, sortedFinite } from '../../src/drift/stats/column';
 
 describe('CSV loading', () => {
   const text = [
@@ -75,5 +79,137 @@ describe('fast decimal path', () => {
     expect(fastDecimal('1e5', 0, 3)).toBeUndefined();
     expect(fastDecimal('1234567890123456', 0, 16)).toBeUndefined();
     expect(fastDecimal('x,12.5,y', 2, 6)).toBe(12.5);
+  });
+});
+
+describe('one-pass decimal parsing inside rows', () => {
+  it('every field parses to the double Number() gives, in any column position and line ending', () => {
+    let seed = 777;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const fields: string[] = ['0', '-0', '+7', '1.', '.5', '-.25', '007', '123456789012345', '1234567890123456', '1e5', '-1.5E-3',
+      '999999999999999.9', '0.30000000000000004', '12345678901234567890', 'inf', '-Infinity', ' 42'];
+    for (let i = 0; i < 3000; i++) {
+      const digits = 1 + Math.floor(next() * 17);
+      let str = '';
+      for (let d = 0; d < digits; d++) str += String(Math.floor(next() * 10));
+      const dot = Math.floor(next() * (digits + 1));
+      fields.push(`${next() < 0.3 ? '-' : ''}${str.slice(0, dot)}${next() < 0.8 ? '.' : ''}${str.slice(dot)}`);
+    }
+    const rows: string[] = [];
+    for (let i = 0; i + 2 < fields.length; i += 3) rows.push(`${fields[i]},${fields[i + 1]},${fields[i + 2]}`);
+    const used = rows.length * 3;
+    for (const eol of ['\n', '\r\n']) {
+      const t = parseCsvText(`a,b,c${eol}${rows.join(eol)}${eol}`, 'd.csv');
+      const got = ['a', 'b', 'c'].map((n) => t.columns.get(n)!.values as Float64Array);
+      for (let i = 0; i < used; i++) {
+        const want = fields[i].trim().toLowerCase() === 'inf' ? Infinity : Number(fields[i]);
+        if (!Object.is(got[i % 3][Math.floor(i / 3)], want)) throw new Error(`"${fields[i]}": ${got[i % 3][Math.floor(i / 3)]} vs ${want}`);
+      }
+    }
+  });
+
+  it('a trailing comma is an empty last field; a lone CR inside a field is text', () => {
+    const t = parseCsvText('a,b\n1,\n2,3', 't.csv');
+    expect([...(t.columns.get('b')!.values as Float64Array)]).toEqual([NaN, 3]);
+    expect(parseCsvText('a,b\n1,x\ry\n', 'cr.csv').columns.get('b')).toEqual({ kind: 'categorical', values: ['x\ry'] });
+  });
+
+  it('a column with only missing values before its first text is text, those rows missing (fast and papaparse paths)', () => {
+    const want = { kind: 'categorical', values: [null, null, 'north', null] };
+    expect(parseCsvText('r,x\n,1\nNA,2\nnorth,3\nNA,4\n', 'm.csv').columns.get('r')).toEqual(want);
+    expect(parseCsvText('r,x\n,1\nNA,2\n"north",3\nNA,4\n', 'q.csv').columns.get('r')).toEqual(want);
+  });
+
+  it('categorical texts are interned up to 255 distinct values, then stored one per row, with the same values', () => {
+    const values = Array.from({ length: 600 }, (_, i) => (i % 7 === 0 ? 'NA' : `v${i % 300}`));
+    const t = parseCsvText(`k,x\n${values.map((v, i) => `${v},${i}`).join('\n')}\n`, 'i.csv');
+    expect(t.columns.get('k')).toEqual({ kind: 'categorical', values: values.map((v) => (v === 'NA' ? null : v)) });
+  });
+});
+
+describe('two threads for a large file (readCsv)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-csv-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const twoThreads = { parallelMinBytes: 0 };
+
+  /** A table without the loader's extras (sorted copies, counts), for comparing with the one-thread parse. */
+  const plain = (t: CsvTable) => ({
+    header: t.header,
+    rows: t.rows,
+    integerColumns: [...t.integerColumns].sort(),
+    columns: [...t.columns].map(([name, c]) => [name, c.kind, c.kind === 'numerical' ? [...c.values] : c.values]),
+  });
+
+  function sample(rows: number): string {
+    let seed = 99;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const lines = ['id,score,level,region,count'];
+    for (let i = 0; i < rows; i++) {
+      const score = i % 97 === 0 ? 'NA' : (next() * 200 - 100).toFixed(3);
+      const level = String(Math.floor(next() * 4));
+      const region = i % 53 === 0 ? '' : ['north', 'south', 'east', 'west'][Math.floor(next() * 4)];
+      lines.push(`${i},${score},${level},${region},${Math.floor(next() * 1000)}`);
+    }
+    return `${lines.join('\r\n')}\r\n`;
+  }
+
+  it('gives the columns of the one-thread parse, with numerical columns sorted and categorical ones counted', () => {
+    const text = sample(5000);
+    const file = write('big.csv', text);
+    const t = readCsv(file, new Map(), twoThreads);
+    expect(plain(t)).toEqual(plain(parseCsvText(text, file)));
+    expect(t.rows).toBe(5000);
+    for (const [name, c] of t.columns) {
+      if (c.kind === 'numerical') {
+        expect({ name, sorted: c.sorted && [...c.sorted] }).toEqual({ name, sorted: [...sortedFinite(c.values)] });
+      } else {
+        expect({ name, counts: c.counts && [...c.counts].sort() }).toEqual({ name, counts: [...categoryCounts(c.values)].sort() });
+      }
+    }
+    // Forced kinds reach the worker: "level" as text in both halves.
+    const forced = readCsv(file, new Map([['level', 'categorical']]), twoThreads);
+    expect(plain(forced)).toEqual(plain(parseCsvText(text, file, new Map([['level', 'categorical']]))));
+    expect(forced.columns.get('level')!.kind).toBe('categorical');
+  });
+
+  it('a column numerical in one half and text in the other is text, as in the one-thread parse', () => {
+    const lines = sample(2000).split('\r\n');
+    lines[1900] = lines[1900].replace(/^(\d+),[^,]*,/, '$1,n/a,').replace(/,(\d+)$/, ',many'); // "count" turns textual late
+    const text = lines.join('\n');
+    const file = write('mixed.csv', text);
+    const t = readCsv(file, new Map(), twoThreads);
+    expect(t.columns.get('count')!.kind).toBe('categorical');
+    expect(plain(t)).toEqual(plain(parseCsvText(text, file)));
+  });
+
+  it('errors in the second half name the file line; an error in the first half comes first', () => {
+    const lines = sample(2000).split('\r\n');
+    const late = [...lines];
+    late[1800] = '1,2,3';
+    expect(() => readCsv(write('late.csv', late.join('\n')), new Map(), twoThreads)).toThrow(/late\.csv: row 1801 has 3 fields, the header has 5$/);
+    const forced = [...lines];
+    forced[1700] = forced[1700].replace(/,(\d+)$/, ',lots');
+    expect(() => readCsv(write('forced.csv', forced.join('\n')), new Map([['count', 'numerical']]), twoThreads)).toThrow(
+      /forced\.csv: row 1701, column "count" is declared numerical but holds "lots"$/,
+    );
+    const both = [...late];
+    both[10] = '1,2,3,4,5,6';
+    expect(() => readCsv(write('both.csv', both.join('\n')), new Map(), twoThreads)).toThrow(/both\.csv: row 11 has more than 5 fields/);
+  });
+
+  it('quoted files and small files take the one-thread path', () => {
+    const text = 'name,x\n"a,b",1\nc,2\n';
+    const file = write('quoted.csv', text);
+    expect(readCsv(file, new Map(), twoThreads).columns.get('name')).toEqual({ kind: 'categorical', values: ['a,b', 'c'] });
+    expect(readCsv(write('small.csv', 'a\n1\n2\n')).columns.get('a')).toEqual({ kind: 'numerical', values: Float64Array.from([1, 2]) });
+    expect(() => readCsv(path.join(dir, 'missing.csv'))).toThrow(/missing\.csv: no such file/);
   });
 });
