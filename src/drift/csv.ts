@@ -469,13 +469,17 @@ interface PartResult {
   readonly columns?: PartColumn[];
   /** A parse error (its message names the file, row and column). */
   readonly error?: string;
-  /** The worker could not start or failed outside parsing: this thread parses the part instead. */
+  /** The worker could not start or failed outside parsing: this thread parses the file instead. */
   readonly crash?: string;
+  /** The part has a quote: the file takes the papaparse path. */
+  readonly quoted?: boolean;
 }
 
 interface PartJob {
   readonly file: string;
-  readonly text: Uint8Array;
+  /** Byte range of the file to parse (from a line start to the end of the file). */
+  readonly start: number;
+  readonly end: number;
   readonly header: string[];
   readonly firstLine: number;
   readonly kinds: [string, ColumnKind][];
@@ -501,7 +505,15 @@ function partColumns(chunk: Chunk, local: boolean): PartColumn[] {
 /** The worker's side: parses one part of a file. Exported for the worker thread only. */
 export function parsePart(job: PartJob): { result: PartResult; transfer: ArrayBuffer[] } {
   try {
-    const text = Buffer.from(job.text.buffer, job.text.byteOffset, job.text.byteLength).toString('utf8');
+    const fd = fs.openSync(job.file, 'r');
+    let buf: Buffer;
+    try {
+      buf = readAt(fd, job.start, job.end - job.start);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (buf.includes(0x22)) return { result: { quoted: true }, transfer: [] };
+    const text = buf.toString('utf8');
     const chunk = parseChunk(text, job.file, new Map(job.kinds), { header: job.header, firstLine: job.firstLine });
     const columns = partColumns(chunk, false);
     const transfer: ArrayBuffer[] = [];
@@ -660,51 +672,92 @@ export interface ReadOptions {
  */
 export function readCsv(file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map(), opts: ReadOptions = {}): CsvTable {
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
-  const buf = fs.readFileSync(file);
-  const whole = (): CsvTable => parseCsvText(buf.toString('utf8'), file, kinds);
-  if (buf.length < (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) || buf.includes(0x22)) return whole();
-  // The header: the first non-empty line.
-  let headerEnd = -1;
-  for (let pos = 0; pos < buf.length;) {
-    let end = buf.indexOf(0x0a, pos);
-    if (end === -1) end = buf.length;
-    const stop = end > pos && buf[end - 1] === 0x0d ? end - 1 : end;
-    if (stop > pos) {
-      headerEnd = end;
-      break;
-    }
-    pos = end + 1;
+  const whole = (): CsvTable => parseCsvText(fs.readFileSync(file, 'utf8'), file, kinds);
+  const fd = fs.openSync(file, 'r');
+  let first: { text: string; headerEnd: number; firstLine: number; end: number; size: number } | undefined;
+  try {
+    first = firstPart(fd, opts.parallelMinBytes ?? PARALLEL_MIN_BYTES);
+  } finally {
+    fs.closeSync(fd);
   }
-  const mid = buf.indexOf(0x0a, Math.max(headerEnd, buf.length >> 1)); // eslint-disable-line no-bitwise
-  if (headerEnd < 0 || mid < 0 || mid + 1 >= buf.length) return whole();
-  const split = mid + 1;
-  let firstLine = 1;
-  for (let i = buf.indexOf(0x0a); i !== -1 && i < split; i = buf.indexOf(0x0a, i + 1)) firstLine++;
-  // The first half (header included) is parsed here; its errors come first, as they are earlier in the file.
-  const firstText = buf.toString('utf8', 0, split);
-  const header = firstText.slice(0, headerEnd).replace(/\r$/, '').split(',').map((x) => x.trim());
+  if (!first) return whole();
+  // The first part (header included) is parsed here; its errors come first, as they are earlier in the file.
+  const header = first.text.slice(0, first.headerEnd).replace(/\r$/, '').split(',').map((x) => x.trim());
   checkHeader(header, file);
   const h = getHelper();
   if (!h) return whole();
-  const second = new Uint8Array(buf.length - split);
-  second.set(buf.subarray(split));
-  const job: PartJob = { file, text: second, header, firstLine, kinds: [...kinds] };
-  // Post before parsing: the worker works while this thread parses the first half.
+  const job: PartJob = { file, start: first.end, end: first.size, header, firstLine: first.firstLine, kinds: [...kinds] };
+  // Post before parsing: the worker reads and parses the rest while this thread parses the first part.
   Atomics.store(h.signal, 0, 0);
-  h.port.postMessage(job, [second.buffer]);
-  let first: Part | undefined;
+  h.port.postMessage(job);
+  let part: Part | undefined;
   let firstError: Error | undefined;
   try {
-    const chunk = parseChunk(firstText, file, kinds);
-    first = { rows: chunk.rows, columns: partColumns(chunk, true) };
+    const chunk = parseChunk(first.text, file, kinds);
+    part = { rows: chunk.rows, columns: partColumns(chunk, true) };
   } catch (err) {
     firstError = err as Error;
   }
-  const rest = awaitHelper(h, 60_000 + buf.length / 1000);
+  const rest = awaitHelper(h, 60_000 + first.size / 1000);
   if (firstError) throw firstError;
   if (rest.error) throw new Error(rest.error);
-  if (rest.crash || !rest.columns) return whole();
-  return joinParts(file, header, first!, { rows: rest.rows!, columns: rest.columns }) ?? whole();
+  if (rest.crash || rest.quoted || !rest.columns) return whole();
+  return joinParts(file, header, part!, { rows: rest.rows!, columns: rest.columns }) ?? whole();
+}
+
+/**
+ * Share of the file this thread parses: less than half, because it also joins the parts (copies, merges)
+ * while the worker waits, and the worker's first job includes its start-up.
+ */
+const FIRST_SHARE = 0.44;
+
+/** Reads `length` bytes at `position` (a short read only at the end of the file). */
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = fs.readSync(fd, buf, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got < length ? buf.subarray(0, got) : buf;
+}
+
+/**
+ * The part of a file this thread parses: from the start to the newline after FIRST_SHARE of the size, decoded,
+ * with the header line's end and the file line number the rest starts at. Undefined when the one-thread path
+ * applies: a small file, a quote in this part, no header, or no line break after the split point.
+ */
+function firstPart(fd: number, minBytes: number): { text: string; headerEnd: number; firstLine: number; end: number; size: number } | undefined {
+  const size = fs.fstatSync(fd).size;
+  if (size < Math.max(minBytes, 1)) return undefined;
+  // The split: the first newline at or after FIRST_SHARE of the file.
+  const from = Math.floor(size * FIRST_SHARE);
+  let end = -1;
+  for (let at = from; at < size && end < 0; at += 1 << 16) { // eslint-disable-line no-bitwise
+    const i = readAt(fd, at, 1 << 16).indexOf(0x0a); // eslint-disable-line no-bitwise
+    if (i >= 0) end = at + i + 1;
+  }
+  if (end < 0 || end >= size) return undefined;
+  const buf = readAt(fd, 0, end);
+  if (buf.length < end || buf.includes(0x22)) return undefined;
+  // The header: the first non-empty line.
+  let headerEnd = -1;
+  for (let pos = 0; pos < end;) {
+    let stop = buf.indexOf(0x0a, pos);
+    if (stop === -1) stop = end;
+    const content = stop > pos && buf[stop - 1] === 0x0d ? stop - 1 : stop;
+    if (content > pos) {
+      headerEnd = stop;
+      break;
+    }
+    pos = stop + 1;
+  }
+  // A header ending at the split leaves no data row here; one thread is as good.
+  if (headerEnd < 0 || headerEnd + 1 >= end) return undefined;
+  let firstLine = 1;
+  for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) firstLine++;
+  return { text: buf.toString('utf8'), headerEnd, firstLine, end, size };
 }
 
 /** Blocks until the helper answers the job already posted (or gives up after the timeout). */

@@ -205,6 +205,15 @@ describe('two threads for a large file (readCsv)', () => {
     expect(() => readCsv(write('both.csv', both.join('\n')), new Map(), twoThreads)).toThrow(/both\.csv: row 11 has more than 5 fields/);
   });
 
+  it('a quote in the second half sends the whole file through papaparse', () => {
+    const lines = sample(2000).split('\r\n');
+    lines[1990] = '1989,1.5,2,"we,st",7';
+    const text = lines.join('\n');
+    const t = readCsv(write('late-quote.csv', text), new Map(), twoThreads);
+    expect(t.columns.get('region')!.values[1989]).toBe('we,st');
+    expect(plain(t)).toEqual(plain(parseCsvText(text, 'late-quote.csv')));
+  });
+
   it('quoted files and small files take the one-thread path', () => {
     const text = 'name,x\n"a,b",1\nc,2\n';
     const file = write('quoted.csv', text);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Column, radixSort } from '../../src/drift/stats/column';
+import { Column, decimalSort, radixSort } from '../../src/drift/stats/column';
 import { datasetDrift, featureDrift } from '../../src/drift/stats/feature';
 import { ks2samp } from '../../src/drift/stats/ks';
 import { chi2Sf, jensenShannonDistance, wassersteinDistance } from '../../src/drift/stats/tests';
@@ -173,5 +173,45 @@ describe('radix sort of doubles', () => {
     for (let i = 0; i < got.length; i++) {
       if (got[i] !== expected[i]) throw new Error(`index ${i}: ${got[i]} !== ${expected[i]}`);
     }
+  });
+});
+
+describe('decimal sort (integer keys for values with few decimals)', () => {
+  let seed = 11;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  /** Sorts a copy both ways; `Object.is` so a -0 turned into 0 would show. */
+  const check = (a: Float64Array): boolean => {
+    const expected = Float64Array.from(a).sort();
+    const got = decimalSort(Float64Array.from(a));
+    if (got === undefined) return false;
+    expect(got.length).toBe(expected.length);
+    for (let i = 0; i < got.length; i++) {
+      if (!Object.is(got[i], expected[i])) throw new Error(`index ${i}: ${got[i]} vs ${expected[i]}`);
+    }
+    return true;
+  };
+  const parsed = (s: string) => Number(s);
+
+  it('orders values with up to 6 decimals exactly like the numeric sort (counting and radix branches)', () => {
+    // Narrow range (counting sort): 3 decimals, ties, negatives.
+    expect(check(Float64Array.from({ length: 60_000 }, () => parsed(((next() - 0.5) * 20).toFixed(3))))).toBe(true);
+    // Wide range (radix on the keys): 2 decimals up to ±2e7.
+    expect(check(Float64Array.from({ length: 60_000 }, () => parsed(((next() - 0.5) * 4e7).toFixed(2))))).toBe(true);
+    // Integers, and 6 decimals.
+    expect(check(Float64Array.from({ length: 60_000 }, () => Math.floor((next() - 0.5) * 1e9)))).toBe(true);
+    expect(check(Float64Array.from({ length: 60_000 }, () => parsed(next().toFixed(6))))).toBe(true);
+  });
+
+  it('keeps negative zeros before positive ones, in both branches', () => {
+    const withZeros = (scale: number) => Float64Array.from({ length: 60_000 }, (_, i) => (i % 50 === 0 ? -0 : i % 70 === 0 ? 0 : parsed(((next() - 0.5) * scale).toFixed(3))));
+    expect(check(withZeros(20))).toBe(true);
+    expect(check(withZeros(4e6))).toBe(true);
+  });
+
+  it('declines what integer keys cannot carry: more decimals, keys beyond 32 bits', () => {
+    expect(check(Float64Array.from({ length: 1000 }, () => next()))).toBe(false);
+    expect(check(Float64Array.from([1.5, 2, ...Array.from({ length: 100 }, (_, i) => i / 4), 1 / 3]))).toBe(false);
+    expect(check(Float64Array.from([1, 2, 3e9]))).toBe(false);
+    expect(check(Float64Array.from([0.5, 2 ** 31]))).toBe(false);
   });
 });

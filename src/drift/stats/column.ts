@@ -32,10 +32,101 @@ export function sortedFinite(values: Float64Array): Float64Array {
     const v = values[i];
     if (Number.isFinite(v)) out[j++] = v;
   }
-  return n >= RADIX_MIN ? radixSort(out) : out.sort();
+  if (n < RADIX_MIN) return out.sort();
+  return decimalSort(out) ?? radixSort(out);
 }
 
 const RADIX_MIN = 50_000;
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Sorts values that are all decimals with at most 6 digits after the point (what CSV columns usually hold):
+ * each value v is m / 10^k for an integer m = round(v·10^k), checked exactly for every value (the division gives v
+ * back, bit for bit, and m fits 32 bits), so ordering the integers orders the values and m / 10^k rebuilds
+ * them. Integers in a narrow range are counting-sorted, others radix-sorted in two 16-bit passes; negative
+ * zeros are counted and put back before the positive ones (the typed-array sort's order). Returns undefined
+ * (the caller sorts the doubles) when any value does not pass. Sorts in place.
+ */
+// The integer keys are handled with bit operations.
+/* eslint-disable no-bitwise */
+export function decimalSort(a: Float64Array): Float64Array | undefined {
+  const n = a.length;
+  if (n === 0) return a;
+  // The scale: the fewest decimals that carry the first values exactly (all values are checked below).
+  let k = 0;
+  const probe = Math.min(n, 64);
+  for (; k < POW10.length; k++) {
+    const p = POW10[k];
+    let ok = true;
+    for (let i = 0; i < probe && ok; i++) ok = Math.round(a[i] * p) / p === a[i];
+    if (ok) break;
+  }
+  if (k === POW10.length) return undefined;
+  const p = POW10[k];
+  const keys = new Int32Array(n);
+  let min = INT32_MAX;
+  let max = -INT32_MAX;
+  let negativeZeros = 0;
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    const m = Math.round(v * p);
+    if (m / p !== v || m > INT32_MAX || m < -INT32_MAX) return undefined;
+    if (m === 0 && Object.is(v, -0)) negativeZeros++;
+    keys[i] = m;
+    if (m < min) min = m;
+    if (m > max) max = m;
+  }
+  const range = max - min + 1;
+  if (range <= 2 * n + 65_536) {
+    // Counting sort over [min, max].
+    const count = new Int32Array(range);
+    for (let i = 0; i < n; i++) count[keys[i] - min]++;
+    let j = 0;
+    for (let d = 0; d < range; d++) {
+      const c = count[d];
+      if (c === 0) continue;
+      const v = (d + min) / p;
+      for (let e = j + c; j < e; j++) a[j] = v;
+    }
+    return restoreNegativeZeros(a, negativeZeros);
+  }
+  // LSD radix sort of the keys offset to unsigned, two 16-bit digits.
+  let src = new Uint32Array(n);
+  let dst = new Uint32Array(n);
+  for (let i = 0; i < n; i++) src[i] = keys[i] - min;
+  const count = new Uint32Array(65536);
+  for (let shift = 0; shift < 32; shift += 16) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(src[i] >>> shift) & 0xffff]++;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) dst[count[(src[i] >>> shift) & 0xffff]++] = src[i];
+    [src, dst] = [dst, src];
+  }
+  for (let i = 0; i < n; i++) a[i] = (src[i] + min) / p;
+  return restoreNegativeZeros(a, negativeZeros);
+}
+
+/** Turns the first `count` zeros of a sorted array into -0. */
+function restoreNegativeZeros(a: Float64Array, count: number): Float64Array {
+  if (count === 0) return a;
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  a.fill(-0, lo, lo + count);
+  return a;
+}
+/* eslint-enable no-bitwise */
+
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
