@@ -203,7 +203,8 @@ describe('decimal sort (integer keys for values with few decimals)', () => {
   });
 
   it('keeps negative zeros before positive ones, in both branches', () => {
-    const withZeros = (scale: number) => Float64Array.from({ length: 60_000 }, (_, i) => (i % 50 === 0 ? -0 : i % 70 === 0 ? 0 : parsed(((next() - 0.5) * scale).toFixed(3))));
+    const withZeros = (scale: number) =>
+      Float64Array.from({ length: 60_000 }, (_, i) => (i % 50 === 0 ? -0 : i % 70 === 0 ? 0 : parsed(((next() - 0.5) * scale).toFixed(3))));
     expect(check(withZeros(20))).toBe(true);
     expect(check(withZeros(4e6))).toBe(true);
   });
