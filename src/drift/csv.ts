@@ -673,10 +673,16 @@ export interface ReadOptions {
 export function readCsv(file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map(), opts: ReadOptions = {}): CsvTable {
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
   const whole = (): CsvTable => parseCsvText(fs.readFileSync(file, 'utf8'), file, kinds);
+  if (fs.statSync(file).size < Math.max(opts.parallelMinBytes ?? PARALLEL_MIN_BYTES, 1)) return whole();
+  // The helper starts (or is there) before this thread reads; a fresh one gets less of the file, as its
+  // start-up (loading this module) comes first.
+  const fresh = helper === undefined;
+  const h = getHelper();
+  if (!h) return whole();
   const fd = fs.openSync(file, 'r');
   let first: { text: string; headerEnd: number; firstLine: number; end: number; size: number } | undefined;
   try {
-    first = firstPart(fd, opts.parallelMinBytes ?? PARALLEL_MIN_BYTES);
+    first = firstPart(fd, fresh ? FIRST_SHARE_FRESH : FIRST_SHARE);
   } finally {
     fs.closeSync(fd);
   }
@@ -684,8 +690,6 @@ export function readCsv(file: string, kinds: ReadonlyMap<string, ColumnKind> = n
   // The first part (header included) is parsed here; its errors come first, as they are earlier in the file.
   const header = first.text.slice(0, first.headerEnd).replace(/\r$/, '').split(',').map((x) => x.trim());
   checkHeader(header, file);
-  const h = getHelper();
-  if (!h) return whole();
   const job: PartJob = { file, start: first.end, end: first.size, header, firstLine: first.firstLine, kinds: [...kinds] };
   // Post before parsing: the worker reads and parses the rest while this thread parses the first part.
   Atomics.store(h.signal, 0, 0);
@@ -706,10 +710,11 @@ export function readCsv(file: string, kinds: ReadonlyMap<string, ColumnKind> = n
 }
 
 /**
- * Share of the file this thread parses: less than half, because it also joins the parts (copies, merges)
- * while the worker waits, and the worker's first job includes its start-up.
+ * Share of the file this thread parses: half, since the join (copies, merges) starts when both parts are
+ * done; more while the helper is starting (bench/drift.ts: the main thread waited ~0.3 s for a fresh helper).
  */
-const FIRST_SHARE = 0.44;
+const FIRST_SHARE = 0.5;
+const FIRST_SHARE_FRESH = 0.56;
 
 /** Reads `length` bytes at `position` (a short read only at the end of the file). */
 function readAt(fd: number, position: number, length: number): Buffer {
@@ -724,15 +729,14 @@ function readAt(fd: number, position: number, length: number): Buffer {
 }
 
 /**
- * The part of a file this thread parses: from the start to the newline after FIRST_SHARE of the size, decoded,
+ * The part of a file this thread parses: from the start to the newline after `share` of the size, decoded,
  * with the header line's end and the file line number the rest starts at. Undefined when the one-thread path
- * applies: a small file, a quote in this part, no header, or no line break after the split point.
+ * applies: a quote in this part, no header, or no line break after the split point.
  */
-function firstPart(fd: number, minBytes: number): { text: string; headerEnd: number; firstLine: number; end: number; size: number } | undefined {
+function firstPart(fd: number, share: number): { text: string; headerEnd: number; firstLine: number; end: number; size: number } | undefined {
   const size = fs.fstatSync(fd).size;
-  if (size < Math.max(minBytes, 1)) return undefined;
-  // The split: the first newline at or after FIRST_SHARE of the file.
-  const from = Math.floor(size * FIRST_SHARE);
+  // The split: the first newline at or after `share` of the file.
+  const from = Math.floor(size * share);
   let end = -1;
   for (let at = from; at < size && end < 0; at += 1 << 16) { // eslint-disable-line no-bitwise
     const i = readAt(fd, at, 1 << 16).indexOf(0x0a); // eslint-disable-line no-bitwise
