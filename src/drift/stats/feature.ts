@@ -9,9 +9,9 @@
  * - reference > 1,000 rows: numerical with n > 5 → `wasserstein` (≥ 0.1); otherwise `jensen-shannon` (≥ 0.1).
  */
 import { CategoricalColumn, Column, ColumnKind, Counts, categoryCounts, countsFromRuns, distinctInUnion, distinctSorted, runs, sortedFinite, total } from './column';
-import { ks2samp } from './ks';
+import { ks2samp, upperBound } from './ks';
 import {
-  TestResult, chiSquareTest, jensenShannonTest, psiCategorical, psiNumerical, wassersteinTest, zTest,
+  TestResult, chiSquareTest, jensenShannonTest, lowerBound, psiCategorical, psiNumerical, wassersteinTest, zTest,
 } from './tests';
 
 export type StatTestName = 'z' | 'chi-square' | 'ks' | 'wasserstein' | 'jensen-shannon';
@@ -99,7 +99,7 @@ export function featureDrift(input: FeatureInput, thresholds: DriftThresholds = 
       distinct = distinctInUnion(refSorted, curSorted);
       const margin = (refSorted[nRef - 1] - refSorted[0]) * thresholds.rangeMargin;
       const [lo, hi] = input.validRange ?? [refSorted[0] - margin, refSorted[nRef - 1] + margin];
-      for (const v of curSorted) if (v < lo || v > hi) outOfRange++;
+      outOfRange = lowerBound(curSorted, lo) + (nCur - upperBound(curSorted, hi)); // below lo + above hi
       refDistinct = distinctSorted(refSorted);
       if (distinct <= 20 || refDistinct <= 20) {
         refCounts = countsFromRuns(runs(refSorted));

@@ -187,7 +187,8 @@ export function histogram(sorted: Float64Array, edges: Float64Array): Float64Arr
   return counts;
 }
 
-function lowerBound(sorted: Float64Array, x: number, from = 0): number {
+/** Count of values in `sorted` that are < x (numpy searchsorted side='left'). */
+export function lowerBound(sorted: Float64Array, x: number, from = 0): number {
   let lo = from;
   let hi = sorted.length;
   while (lo < hi) {
