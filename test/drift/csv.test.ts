@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CsvTable, fastDecimal, parseCsvText, readCsv } from '../../src/drift/csv';
-import { categoryCounts, sortedFinite } from '../../src/drift/stats/column';
+import { fastDecimal, parseCsvText, readCsv } from '../../src/drift/csv';
 
 describe('CSV loading', () => {
   const text = [
@@ -127,98 +126,23 @@ describe('one-pass decimal parsing inside rows', () => {
   });
 });
 
-describe('two threads for a large file (readCsv)', () => {
+describe('readCsv', () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-csv-'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, text: string): string => {
-    const file = path.join(dir, name);
+
+  it('reads a file like parseCsvText reads its text, and names a missing file', () => {
+    const lines = ['id,score,region'];
+    for (let i = 0; i < 3000; i++) lines.push(`${i},${i % 97 === 0 ? 'NA' : ((i * 37) % 1000) / 8},${['north', 'south', ''][i % 3]}`);
+    const text = `${lines.join('\r\n')}\r\n`;
+    const file = path.join(dir, 'a.csv');
     fs.writeFileSync(file, text);
-    return file;
-  };
-  const twoThreads = { parallelMinBytes: 0 };
-
-  /** A table without the loader's extras (sorted copies, counts), for comparing with the one-thread parse. */
-  const plain = (t: CsvTable) => ({
-    header: t.header,
-    rows: t.rows,
-    integerColumns: [...t.integerColumns].sort(),
-    columns: [...t.columns].map(([name, c]) => [name, c.kind, c.kind === 'numerical' ? [...c.values] : c.values]),
-  });
-
-  function sample(rows: number): string {
-    let seed = 99;
-    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
-    const lines = ['id,score,level,region,count'];
-    for (let i = 0; i < rows; i++) {
-      const score = i % 97 === 0 ? 'NA' : (next() * 200 - 100).toFixed(3);
-      const level = String(Math.floor(next() * 4));
-      const region = i % 53 === 0 ? '' : ['north', 'south', 'east', 'west'][Math.floor(next() * 4)];
-      lines.push(`${i},${score},${level},${region},${Math.floor(next() * 1000)}`);
-    }
-    return `${lines.join('\r\n')}\r\n`;
-  }
-
-  it('gives the columns of the one-thread parse, with numerical columns sorted and categorical ones counted', () => {
-    const text = sample(5000);
-    const file = write('big.csv', text);
-    const t = readCsv(file, new Map(), twoThreads);
-    expect(plain(t)).toEqual(plain(parseCsvText(text, file)));
-    expect(t.rows).toBe(5000);
-    for (const [name, c] of t.columns) {
-      if (c.kind === 'numerical') {
-        expect({ name, sorted: c.sorted && [...c.sorted] }).toEqual({ name, sorted: [...sortedFinite(c.values)] });
-      } else {
-        expect({ name, counts: c.counts && [...c.counts].sort() }).toEqual({ name, counts: [...categoryCounts(c.values)].sort() });
-      }
-    }
-    // Forced kinds reach the worker: "level" as text in both halves.
-    const forced = readCsv(file, new Map([['level', 'categorical']]), twoThreads);
-    expect(plain(forced)).toEqual(plain(parseCsvText(text, file, new Map([['level', 'categorical']]))));
-    expect(forced.columns.get('level')!.kind).toBe('categorical');
-  });
-
-  it('a column numerical in one half and text in the other is text, as in the one-thread parse', () => {
-    const lines = sample(2000).split('\r\n');
-    lines[1900] = lines[1900].replace(/^(\d+),[^,]*,/, '$1,n/a,').replace(/,(\d+)$/, ',many'); // "count" turns textual late
-    const text = lines.join('\n');
-    const file = write('mixed.csv', text);
-    const t = readCsv(file, new Map(), twoThreads);
-    expect(t.columns.get('count')!.kind).toBe('categorical');
-    expect(plain(t)).toEqual(plain(parseCsvText(text, file)));
-  });
-
-  it('errors in the second half name the file line; an error in the first half comes first', () => {
-    const lines = sample(2000).split('\r\n');
-    const late = [...lines];
-    late[1800] = '1,2,3';
-    expect(() => readCsv(write('late.csv', late.join('\n')), new Map(), twoThreads)).toThrow(/late\.csv: row 1801 has 3 fields, the header has 5$/);
-    const forced = [...lines];
-    forced[1700] = forced[1700].replace(/,(\d+)$/, ',lots');
-    expect(() => readCsv(write('forced.csv', forced.join('\n')), new Map([['count', 'numerical']]), twoThreads)).toThrow(
-      /forced\.csv: row 1701, column "count" is declared numerical but holds "lots"$/,
-    );
-    const both = [...late];
-    both[10] = '1,2,3,4,5,6';
-    expect(() => readCsv(write('both.csv', both.join('\n')), new Map(), twoThreads)).toThrow(/both\.csv: row 11 has more than 5 fields/);
-  });
-
-  it('a quote in the second half sends the whole file through papaparse', () => {
-    const lines = sample(2000).split('\r\n');
-    lines[1990] = '1989,1.5,2,"we,st",7';
-    const text = lines.join('\n');
-    const t = readCsv(write('late-quote.csv', text), new Map(), twoThreads);
-    expect(t.columns.get('region')!.values[1989]).toBe('we,st');
-    expect(plain(t)).toEqual(plain(parseCsvText(text, 'late-quote.csv')));
-  });
-
-  it('quoted files and small files take the one-thread path', () => {
-    const text = 'name,x\n"a,b",1\nc,2\n';
-    const file = write('quoted.csv', text);
-    expect(readCsv(file, new Map(), twoThreads).columns.get('name')).toEqual({ kind: 'categorical', values: ['a,b', 'c'] });
-    expect(readCsv(write('small.csv', 'a\n1\n2\n')).columns.get('a')).toEqual({ kind: 'numerical', values: Float64Array.from([1, 2]) });
+    const t = readCsv(file);
+    expect(t.rows).toBe(3000);
+    expect(t.columns).toEqual(parseCsvText(text, file).columns);
+    expect(t.columns.get('region')!.values.slice(0, 3)).toEqual(['north', 'south', null]);
     expect(() => readCsv(path.join(dir, 'missing.csv'))).toThrow(/missing\.csv: no such file/);
   });
 });

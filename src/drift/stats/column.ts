@@ -9,15 +9,11 @@ export type ColumnKind = 'numerical' | 'categorical';
 export interface NumericalColumn {
   readonly kind: 'numerical';
   readonly values: Float64Array;
-  /** The finite values sorted ascending, when the loader already has them (readCsv on a large file). */
-  readonly sorted?: Float64Array;
 }
 
 export interface CategoricalColumn {
   readonly kind: 'categorical';
   readonly values: readonly (string | null)[];
-  /** Counts of each non-missing value, when the loader already has them (readCsv on a large file). */
-  readonly counts?: ReadonlyMap<string, number>;
 }
 
 export type Column = NumericalColumn | CategoricalColumn;

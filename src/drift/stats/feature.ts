@@ -91,8 +91,8 @@ export function featureDrift(input: FeatureInput, thresholds: DriftThresholds = 
   let refDistinct: number;
 
   if (reference.kind === 'numerical') {
-    refSorted = reference.sorted ?? sortedFinite(reference.values);
-    curSorted = (current as typeof reference).sorted ?? sortedFinite((current as typeof reference).values);
+    refSorted = sortedFinite(reference.values);
+    curSorted = sortedFinite((current as typeof reference).values);
     nRef = refSorted.length;
     nCur = curSorted.length;
     if (nRef > 0 && nCur > 0) {
@@ -110,9 +110,8 @@ export function featureDrift(input: FeatureInput, thresholds: DriftThresholds = 
       refDistinct = 0;
     }
   } else {
-    refCounts = reference.counts ? new Map(reference.counts) : categoryCounts(reference.values);
-    const cur = current as CategoricalColumn;
-    curCounts = cur.counts ? new Map(cur.counts) : categoryCounts(cur.values);
+    refCounts = categoryCounts(reference.values);
+    curCounts = categoryCounts((current as CategoricalColumn).values);
     nRef = total(refCounts);
     nCur = total(curCounts);
     distinct = new Set([...refCounts.keys(), ...curCounts.keys()]).size;
