@@ -6,7 +6,7 @@
  * Writes a reference and a current CSV of N rows each (16 numerical features, 4 categorical; the current
  * file shifts two numerical and one categorical feature), then runs `bin/mlops analyze-drift --offline --json`
  * on them R times (default 3) as a user does (a fresh process each time, ts-node start-up included) and prints
- * each run's wall time, CPU time (all threads) and peak RSS (the whole process, worker thread included), the
+ * each run's wall time, CPU time (user + system) and peak RSS, the
  * median, the start-up share (`mlops --help`), the load average before each run, and an in-process breakdown
  * (CSV reading incl. the sorts, statistics). Target: under 5 s wall. Not part of the test suite.
  */
@@ -71,7 +71,7 @@ function main(): void {
   const runs = Number(arg('--runs', '3'));
   const repo = path.resolve(__dirname, '..');
   const mlops = path.join(repo, 'bin', 'mlops');
-  /** One fresh process under /usr/bin/time: wall seconds, CPU seconds (user + system, all threads), peak RSS in MiB. */
+  /** One fresh process under /usr/bin/time: wall seconds, CPU seconds (user + system), peak RSS in MiB. */
   const timed = (args: string[]): { wall: number; cpu: number; rssMiB: number; stdout: string } => {
     const t0 = process.hrtime.bigint();
     const child = spawnSync('/usr/bin/time', ['-f', '%M %U %S', mlops, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -100,7 +100,7 @@ function main(): void {
   }
   console.log(`median of ${runs}: ${median(walls).toFixed(2)} s wall (target < 5 s)`);
 
-  // In-process breakdown (this process: ts-node already loaded; the CSV helper thread starts on the first read).
+  // In-process breakdown (this process: ts-node already loaded).
   const c0 = process.cpuUsage();
   const t2 = process.hrtime.bigint();
   const a = readCsv(ref);
@@ -111,7 +111,7 @@ function main(): void {
   const t4 = process.hrtime.bigint();
   const c2 = process.cpuUsage();
   const cpu = (x: NodeJS.CpuUsage, y: NodeJS.CpuUsage) => ((y.user - x.user + y.system - x.system) / 1e6).toFixed(2);
-  console.log(`  in process: CSV reading (2 threads: parsing, sorting, joining) ${(Number(t3 - t2) / 1e9).toFixed(2)} s wall / ${cpu(c0, c1)} s CPU, ` +
+  console.log(`  in process: CSV reading ${(Number(t3 - t2) / 1e9).toFixed(2)} s wall / ${cpu(c0, c1)} s CPU, ` +
     `statistics + rules ${(Number(t4 - t3) / 1e9).toFixed(2)} s wall / ${cpu(c1, c2)} s CPU`);
   console.log(`  (wall time includes waiting for the CPU on a shared machine; load average now ${load()})`);
   console.log(`  drifted: ${report!.features.filter((f) => f.drifted).map((f) => f.name).join(', ') || '(none)'}; urgency ${report!.urgency}`);
