@@ -57,8 +57,7 @@ test('drift: the drifted load fires PredictionDistributionShift in Prometheus; A
   expect(result.alerts).toContain('PredictionDistributionShift');
   // The analysis ran on the dispatched event (as the drift-analysis workflow does) and names its alert.
   const report = read('drift/report.json');
-  expect(result.alerts).toContain(report.trigger[0]);
-  expect(report.trigger).toEqual(expect.arrayContaining([drift[0].body.client_payload.group.commonLabels.alertname]));
+  expect(report.trigger).toEqual(['PredictionDistributionShift']);
 
   // The charts' data: the predicted share of class 1 moved from the clean level (~0.2) past the 0.2 threshold.
   const series = read('drift/series.json');
