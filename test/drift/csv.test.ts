@@ -145,4 +145,10 @@ describe('readCsv', () => {
     expect(t.columns.get('region')!.values.slice(0, 3)).toEqual(['north', 'south', null]);
     expect(() => readCsv(path.join(dir, 'missing.csv'))).toThrow(/missing\.csv: no such file/);
   });
+
+  it('decodes UTF-8 files as UTF-8 (ASCII ones take the Latin-1 shortcut)', () => {
+    const file = path.join(dir, 'utf8.csv');
+    fs.writeFileSync(file, 'city,x\nzürich,1\nsão paulo,2\n東京,3\nzürich,4\n');
+    expect(readCsv(file).columns.get('city')).toEqual({ kind: 'categorical', values: ['zürich', 'são paulo', '東京', 'zürich'] });
+  });
 });
