@@ -328,17 +328,20 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
           let digits = 0;
           let frac = 0;
           let dot = false;
-          for (;;) {
-            if (ch >= 48 && ch <= 57) {
-              mant = mant * 10 + (ch - 48);
-              digits++;
-              if (dot) frac++;
-            } else if (ch === 46 && !dot) {
-              dot = true;
-            } else {
-              break;
-            }
+          while (ch >= 48 && ch <= 57) {
+            mant = mant * 10 + (ch - 48);
+            digits++;
             ch = ++i < n ? src.charCodeAt(i) : -1;
+          }
+          if (ch === 46) {
+            dot = true;
+            ch = ++i < n ? src.charCodeAt(i) : -1;
+            while (ch >= 48 && ch <= 57) {
+              mant = mant * 10 + (ch - 48);
+              frac++;
+              ch = ++i < n ? src.charCodeAt(i) : -1;
+            }
+            digits += frac;
           }
           if (digits > 0 && digits <= 15 && (ch === 44 || ch === 10 || ch === -1 || (ch === 13 && (i + 1 === n || src.charCodeAt(i + 1) === 10)))) {
             const v = frac === 0 ? mant : mant / POW10[frac];
