@@ -57,6 +57,10 @@ export interface GroupChild {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Output kept per child: its first and its latest characters. */
+const keptHeadChars = 65_536;
+const keptTailChars = 262_144;
+
 export class ProcessGroup {
   static async create(): Promise<ProcessGroup> {
     const watchdog = spawn(PYTHON, ['-c', WATCHDOG], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -84,10 +88,24 @@ export class ProcessGroup {
   spawn(name: string, command: string, args: readonly string[], options: SpawnOptions = {}): GroupChild {
     if (this.closed) throw new Error(`cannot start ${name}: the demo is stopping`);
     const child = spawn(PYTHON, ['-c', SHIM, String(this.pgid), command, ...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The start (configuration, an injected fault) and the latest output, as a pod log keeps both.
+    let head = '';
     let buffer = '';
+    let dropped = 0;
     const keep = (chunk: Buffer) => {
-      buffer = (buffer + chunk.toString('utf8')).slice(-262_144);
+      let text = chunk.toString('utf8');
+      if (head.length < keptHeadChars) {
+        const take = text.slice(0, keptHeadChars - head.length);
+        head += take;
+        text = text.slice(take.length);
+      }
+      buffer += text;
+      if (buffer.length > keptTailChars) {
+        dropped += buffer.length - keptTailChars;
+        buffer = buffer.slice(-keptTailChars);
+      }
     };
+    const output = () => (dropped > 0 ? `${head}\n[… ${dropped} characters of output not kept …]\n${buffer}` : head + buffer);
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     const exited = new Promise<number | null>((resolve) => {
@@ -100,7 +118,7 @@ export class ProcessGroup {
     const managed: GroupChild = {
       name,
       child,
-      output: () => buffer,
+      output,
       exited,
       stop: async (graceMs = 5_000) => {
         if (child.exitCode === null && child.signalCode === null) {

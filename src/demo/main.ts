@@ -284,7 +284,9 @@ async function setup(opts: DemoOptions, group: ProcessGroup): Promise<Stack> {
   const mlflowUrl = `http://127.0.0.1:${mlflowPort}`;
   progress(`starting MLflow (SQLite) on ${mlflowUrl}`);
   const mlflow = group.spawn('mlflow', trainPy, ['-m', 'mlflow', 'server', '--host', '127.0.0.1', '--port', String(mlflowPort),
-    '--backend-store-uri', `sqlite:///${path.join(tmp, 'mlflow.db')}`, '--artifacts-destination', path.join(tmp, 'mlartifacts'), '--workers', '1'], { cwd: tmp });
+    '--backend-store-uri', `sqlite:///${path.join(tmp, 'mlflow.db')}`, '--artifacts-destination', path.join(tmp, 'mlartifacts'), '--workers', '1'],
+  // MLflow 3 starts a pool of job-runner processes by default; the demo uses no MLflow jobs.
+  { cwd: tmp, env: { ...process.env, MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false' } });
   const modelDir = path.join(tmp, 'model');
   const datasetCsv = path.join(tmp, 'traffic.csv');
   const pyEnv = { ...process.env, PYTHONPATH: path.join(root, 'model', 'src'), OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
@@ -311,7 +313,16 @@ async function setup(opts: DemoOptions, group: ProcessGroup): Promise<Stack> {
 
   const github = await startGithubDispatchFake({ token: GITHUB_TOKEN });
   const githubApi = await startGitHubFake({ repository: 'self-healing-mlops/self-healing-mlops' });
-  const kube = await startKubernetesFake(readRole(path.join(dist, 'model-serving', 'Role.alert-analysis-reader.k8s.yaml')));
+  // Both Roles of the alert-analysis reader from dist/: pods, logs and events in mlops; Applications in argocd.
+  const kube = await startKubernetesFake(['Role.alert-analysis-reader.k8s.yaml', 'Role.alert-analysis-reader-applications.k8s.yaml']
+    .map((file) => readRole(path.join(dist, 'model-serving', file))));
+  // ArgoCD synced that release commit a moment after it was made, as it would in the cluster.
+  const releaseSha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoDir, encoding: 'utf8' }).trim();
+  kube.applications = [{
+    namespace: 'argocd',
+    name: 'model-serving',
+    history: [{ id: 1, revision: releaseSha, deployedAt: new Date().toISOString(), initiatedBy: { automated: true } }],
+  }];
   progress(`GitHub fakes on ${github.url} (dispatches) and ${githubApi.url} (REST), Kubernetes API fake on ${kube.url} (posts land in ${path.relative(process.cwd(), outbox) || outbox})`);
 
   const s: Stack = {
@@ -452,7 +463,7 @@ async function latencyScenario(s: Stack, opts: DemoOptions): Promise<ScenarioRes
   const dir = path.join(s.out, 'latency');
   progress('mlops analyze-alert (Kubernetes API fake with the predictor\'s log, real Prometheus, release history)');
   const r = await mlops(s, 'analyze-alert', ['analyze-alert', '--alert', eventFile, '--prometheus-url', s.promUrl, '--kubeconfig', kubeconfig,
-    '--repo-dir', s.repoDir, '--tail-lines', '5000', '--json', '--out', dir]);
+    '--repo-dir', s.repoDir, '--json', '--out', dir]);
   if (r.code !== 0) throw new DemoError(`analyze-alert failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
   const json = JSON.parse(r.stdout.trim().split('\n')[0]);
   progress(`report: top cause ${json.topCause} — ${(json.causes?.[0]?.evidence ?? [])[0] ?? ''}`);

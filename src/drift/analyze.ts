@@ -356,6 +356,7 @@ export function driftMarkdown(r: DriftReport): string {
     '',
     r.summary,
     '',
+    ...(r.trigger?.length ? [`**Triggered by:** ${r.trigger.join(', ')}  `] : []),
     `**Remediation:** ${r.remediation}  `,
     `**Dataset drift:** ${r.datasetDrift} (${pct(r.shareDrifted)} of features drifted)  `,
     `**Accuracy:** ${r.accuracy.current === null ? 'n/a' : pct(r.accuracy.current)} on ${r.accuracy.labelledSamples} labels` +

@@ -26,7 +26,8 @@ beforeAll(async () => {
     '-m', 'mlflow', 'server', '--host', '127.0.0.1', '--port', String(port),
     '--backend-store-uri', `sqlite:///${path.join(root, 'mlflow.db')}`,
     '--artifacts-destination', path.join(root, 'artifacts'), '--workers', '1',
-  ], { cwd: root });
+  // MLflow 3 starts a pool of job-runner processes by default; this test uses no MLflow jobs.
+  ], { cwd: root, env: { ...process.env, MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false' } });
   try {
     await waitForHttp(`${url}/health`, 240_000);
   } catch (err) {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EpisodeStore } from '../../src/drift/actions';
+import { driftMarkdown } from '../../src/drift/analyze';
 import { defaultRuleConfig } from '../../src/drift/rules';
 import { onlineAnalysis } from '../../src/drift/run-online';
 import { createCaptureModule } from '../../src/gateway/capture';
@@ -110,6 +111,7 @@ describe('analyze-drift online mode', () => {
     expect(r.remediation).toBe('retrain');
     expect(r.urgency).toBe('P0');
     expect(r.trigger).toEqual(['ModelAccuracyLow', 'PredictionDistributionShift']);
+    expect(driftMarkdown(r)).toContain('**Triggered by:** ModelAccuracyLow, PredictionDistributionShift');
     expect(r.predictionDrift).toMatchObject({ name: 'prediction', kind: 'categorical', test: 'z' });
     expect(r.digest).toBe(`sha256:${'1'.repeat(64)}`);
   });
