@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Column, decimalSort, radixSort } from '../../src/drift/stats/column';
+import { Column, categoryCounts, decimalSort, radixSort } from '../../src/drift/stats/column';
 import { datasetDrift, featureDrift } from '../../src/drift/stats/feature';
 import { ks2samp } from '../../src/drift/stats/ks';
 import { chi2Sf, jensenShannonDistance, wassersteinDistance } from '../../src/drift/stats/tests';
@@ -214,5 +214,24 @@ describe('decimal sort (integer keys for values with few decimals)', () => {
     expect(check(Float64Array.from([1.5, 2, ...Array.from({ length: 100 }, (_, i) => i / 4), 1 / 3]))).toBe(false);
     expect(check(Float64Array.from([1, 2, 3e9]))).toBe(false);
     expect(check(Float64Array.from([0.5, 2 ** 31]))).toBe(false);
+  });
+});
+
+describe('category counts', () => {
+  /** The plain Map count, in order of first appearance. */
+  const naive = (values: (string | null)[]) => {
+    const m = new Map<string, number>();
+    for (const v of values) if (v !== null) m.set(v, (m.get(v) ?? 0) + 1);
+    return [...m];
+  };
+  it('counts like a Map, keys in order of first appearance, below and past 32 categories', () => {
+    let seed = 5;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (const distinct of [1, 4, 32, 33, 100]) {
+      // Built strings (not literals): equal values are different string objects, as without interning.
+      const values = Array.from({ length: 5000 }, () => (next() < 0.1 ? null : ['c', String(Math.floor(next() * distinct))].join('')));
+      expect([...categoryCounts(values)]).toEqual(naive(values));
+    }
+    expect(categoryCounts([null, null]).size).toBe(0);
   });
 });

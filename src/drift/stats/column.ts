@@ -226,8 +226,27 @@ export function distinctInUnion(a: Float64Array, b: Float64Array): number {
 
 /** Counts of each non-missing category. */
 export function categoryCounts(values: readonly (string | null)[]): Map<string, number> {
+  // Few categories (the usual case, and the CSV loader interns their texts, so equal values are mostly the same
+  // string): a short list searched with ===, cheaper than hashing every value. Past 32 categories, a Map.
+  const keys: string[] = [];
+  const tally: number[] = [];
+  let i = 0;
+  for (; i < values.length; i++) {
+    const v = values[i];
+    if (v === null) continue;
+    let k = 0;
+    while (k < keys.length && keys[k] !== v) k++;
+    if (k === keys.length) {
+      if (k === 32) break;
+      keys.push(v);
+      tally.push(0);
+    }
+    tally[k]++;
+  }
   const counts = new Map<string, number>();
-  for (const v of values) {
+  keys.forEach((key, k) => counts.set(key, tally[k]));
+  for (; i < values.length; i++) {
+    const v = values[i];
     if (v === null) continue;
     counts.set(v, (counts.get(v) ?? 0) + 1);
   }
