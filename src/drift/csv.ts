@@ -11,9 +11,10 @@ import { Column, ColumnKind } from './stats/column';
  *
  * Two paths, one result:
  * - quoted fields anywhere: papaparse, one row at a time;
- * - no quote (the common case): one pass over the characters of each row: plain decimals are parsed while
- *   their field is scanned (no substring, no `Number()`), and the texts of low-cardinality categorical columns
- *   are interned (compared in place; one string per distinct value, not one per row).
+ * - no quote (the common case): one pass over the file's bytes (no decoded copy of the file): plain decimals
+ *   are parsed while their field is scanned (no substring, no `Number()`), the texts of low-cardinality
+ *   categorical columns are interned (compared in place; one string per distinct value, not one per row), and
+ *   only other fields are decoded (UTF-8) and parsed like papaparse's values.
  *
  * One thread on purpose: parsing each half of a file in a worker thread and joining the halves was measured
  * slower on the 2-CPU machine this runs on (bench/drift.ts, docs/drift.md).
@@ -66,6 +67,8 @@ interface Builder {
   dictText: string[] | undefined;
   /** The value each interned text stands for (null: a missing-value marker). */
   dictValue: (string | null)[];
+  /** The UTF-8 bytes of each interned text (what the scanner compares). */
+  dictBytes: Uint8Array[];
 }
 
 function parseText(text: string, file: string, onHeader: (h: string[]) => void, onRow: (row: string[], line: number) => void): void {
@@ -116,6 +119,7 @@ const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
  * Exact fast path for plain decimals (`-12.345`): at most 15 digits, no exponent. The digits form an integer
  * below 2^53 and 10^k (k ≤ 15) is exact, so one IEEE division gives the correctly rounded value, the same
  * double `Number()` returns (Clinger's fast path). Anything else returns undefined and goes to `Number()`.
+ * The row scanner applies the same rule inline, on bytes; this string form is the reference the tests check.
  */
 export function fastDecimal(text: string, start: number, end: number): number | undefined {
   let i = start;
@@ -151,9 +155,9 @@ export function fastDecimal(text: string, start: number, end: number): number | 
 }
 
 /** Counts data rows cheaply (newlines), to size the Float64Arrays once. An upper bound. */
-function countLines(text: string): number {
+function countLines(bytes: Buffer): number {
   let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) n++;
   return n + 1;
 }
 
@@ -177,12 +181,16 @@ interface Chunk {
 function startDictionary(b: Builder): void {
   b.dictText = [];
   b.dictValue = [];
+  b.dictBytes = [];
 }
 
-/** Parses CSV text into column builders (a column switched to text after numbers is marked for a second pass). */
-function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, ColumnKind>): Chunk {
-  const capacity = countLines(text);
-  const fast = !text.includes('"');
+/**
+ * Parses CSV bytes into column builders (a column switched to text after numbers is marked for a second pass).
+ * `text` gives the decoded text, for the papaparse path (quotes).
+ */
+function parseChunk(bytes: Buffer, text: () => string, file: string, kinds: ReadonlyMap<string, ColumnKind>): Chunk {
+  const capacity = countLines(bytes);
+  const fast = !bytes.includes(0x22);
   let header: string[] = [];
   let builders: Builder[] = [];
   let rows = 0;
@@ -200,6 +208,7 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
         reparse: false,
         dictText: undefined,
         dictValue: [],
+        dictBytes: [],
       };
       if (b.strings && fast) startDictionary(b);
       return b;
@@ -259,27 +268,29 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
     const value = isMissing(s) ? null : s;
     d.push(s);
     b.dictValue.push(value);
+    b.dictBytes.push(Buffer.from(s, 'utf8'));
     b.strings!.push(value);
   };
   if (!fast) {
     // Quoted fields: papaparse, one row at a time.
-    parseText(text, file, onHeader, (row, line) => {
+    parseText(text(), file, onHeader, (row, line) => {
       for (let c = 0; c < builders.length; c++) consume(c, row[c], line);
       rows++;
     });
   } else {
     // No quote anywhere: every comma separates and every newline ends a row, so the fields are
-    // sliced straight out of the text (papaparse's "fast mode" rule, without a row array per line).
-    const n = text.length;
+    // read straight out of the bytes (papaparse's "fast mode" rule, without a row array per line).
+    // Commas, CR and LF are ASCII: in UTF-8 they never occur inside a multi-byte character.
+    const n = bytes.length;
     let pos = 0;
     let line = 0;
     // The header: the first non-empty line.
     while (pos < n && builders.length === 0) {
-      let end = text.indexOf('\n', pos);
+      let end = bytes.indexOf(0x0a, pos);
       if (end === -1) end = n;
-      const stop = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end; // CRLF
+      const stop = end > pos && bytes[end - 1] === 13 ? end - 1 : end; // CRLF
       line++;
-      if (stop > pos) onHeader(text.slice(pos, stop).split(',').map((x) => x.trim()));
+      if (stop > pos) onHeader(bytes.toString('utf8', pos, stop).split(',').map((x) => x.trim()));
       pos = end + 1;
     }
     if (builders.length === 0) throw new Error(`${file}: empty CSV (no header)`);
@@ -287,13 +298,13 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
   }
 
   /**
-   * The data rows of quote-free text in one pass over the characters: a plain decimal (what {@link fastDecimal}
+   * The data rows of quote-free CSV in one pass over the bytes: a plain decimal (what {@link fastDecimal}
    * accepts) is parsed while its field is scanned, an interned categorical text is compared in place, anything
-   * else is sliced and goes through `consume`. A field ends at a comma, a newline, or a CR before a newline
+   * else is decoded and goes through `consume`. A field ends at a comma, a newline, or a CR before a newline
    * (or the end): the same fields the per-line split gives, with the same errors.
    */
   function scanRows(from: number, lineBefore: number): void {
-    const src = text; // a local for the hot loop
+    const src = bytes; // a local for the hot loop
     const n = src.length;
     const width = builders.length;
     let pos = from;
@@ -301,12 +312,12 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
     let row = rows; // a local for the hot loop; `rows` is written back before `consume` reads it
     while (pos < n) {
       line++;
-      let ch = src.charCodeAt(pos);
+      let ch = src[pos];
       if (ch === 10) {
         pos++;
         continue;
       }
-      if (ch === 13 && (pos + 1 === n || src.charCodeAt(pos + 1) === 10)) {
+      if (ch === 13 && (pos + 1 === n || src[pos + 1] === 10)) {
         pos += 2;
         continue;
       }
@@ -319,10 +330,10 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
         let end = -1;
         if (!b.strings) {
           let neg = false;
-          ch = i < n ? src.charCodeAt(i) : -1;
+          ch = i < n ? src[i] : -1;
           if (ch === 45 || ch === 43) {
             neg = ch === 45;
-            ch = ++i < n ? src.charCodeAt(i) : -1;
+            ch = ++i < n ? src[i] : -1;
           }
           let mant = 0;
           let digits = 0;
@@ -331,19 +342,19 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
           while (ch >= 48 && ch <= 57) {
             mant = mant * 10 + (ch - 48);
             digits++;
-            ch = ++i < n ? src.charCodeAt(i) : -1;
+            ch = ++i < n ? src[i] : -1;
           }
           if (ch === 46) {
             dot = true;
-            ch = ++i < n ? src.charCodeAt(i) : -1;
+            ch = ++i < n ? src[i] : -1;
             while (ch >= 48 && ch <= 57) {
               mant = mant * 10 + (ch - 48);
               frac++;
-              ch = ++i < n ? src.charCodeAt(i) : -1;
+              ch = ++i < n ? src[i] : -1;
             }
             digits += frac;
           }
-          if (digits > 0 && digits <= 15 && (ch === 44 || ch === 10 || ch === -1 || (ch === 13 && (i + 1 === n || src.charCodeAt(i + 1) === 10)))) {
+          if (digits > 0 && digits <= 15 && (ch === 44 || ch === 10 || ch === -1 || (ch === 13 && (i + 1 === n || src[i + 1] === 10)))) {
             const v = frac === 0 ? mant : mant / POW10[frac];
             b.numbers[row] = neg ? -v : v;
             // Without a dot the digits are a whole number; with one ("3.0") pandas reads a float.
@@ -355,8 +366,8 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
         }
         if (end < 0) {
           for (; i < n; i++) {
-            const d = src.charCodeAt(i);
-            if (d === 44 || d === 10 || (d === 13 && (i + 1 === n || src.charCodeAt(i + 1) === 10))) break;
+            const d = src[i];
+            if (d === 44 || d === 10 || (d === 13 && (i + 1 === n || src[i + 1] === 10))) break;
           }
           end = i;
           const dict = b.dictText;
@@ -364,25 +375,26 @@ function parseChunk(text: string, file: string, kinds: ReadonlyMap<string, Colum
             // Interned categorical: compare the field with the texts seen so far, without slicing it.
             const len = end - start;
             let k = 0;
-            for (; k < dict.length; k++) {
-              const t = dict[k];
+            const known = b.dictBytes;
+            for (; k < known.length; k++) {
+              const t = known[k];
               if (t.length !== len) continue;
               let j = 0;
-              while (j < len && t.charCodeAt(j) === src.charCodeAt(start + j)) j++;
+              while (j < len && t[j] === src[start + j]) j++;
               if (j === len) break;
             }
             if (k < dict.length) {
               b.strings!.push(b.dictValue[k]);
             } else {
-              intern(b, src.slice(start, end));
+              intern(b, src.toString('utf8', start, end));
             }
           } else {
             rows = row;
-            consume(c, src.slice(start, end), line);
+            consume(c, src.toString('utf8', start, end), line);
           }
         }
         c++;
-        const d = end < n ? src.charCodeAt(end) : -1;
+        const d = end < n ? src[end] : -1;
         if (d === 44) {
           pos = end + 1;
           continue;
@@ -415,14 +427,20 @@ function toTable(file: string, chunk: Chunk): CsvTable {
   return { file, header, rows, columns, integerColumns };
 }
 
-/** Parses a whole CSV text on this thread. */
+/** Parses a whole CSV text. */
 export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map()): CsvTable {
-  const chunk = parseChunk(text, file, kinds);
+  return parseCsvBytes(Buffer.from(text, 'utf8'), () => text, file, kinds);
+}
+
+function parseCsvBytes(bytes: Buffer, decode: () => string, file: string, kinds: ReadonlyMap<string, ColumnKind>): CsvTable {
+  let decoded: string | undefined;
+  const text = () => (decoded ??= decode());
+  const chunk = parseChunk(bytes, text, file, kinds);
   const { builders } = chunk;
   const needReparse = builders.map((b, c) => (b.reparse ? c : -1)).filter((c) => c >= 0);
   if (needReparse.length > 0) {
     for (const c of needReparse) builders[c].strings = [];
-    parseText(text, file, () => undefined, (row) => {
+    parseText(text(), file, () => undefined, (row) => {
       for (const c of needReparse) {
         const s = row[c];
         builders[c].strings!.push(isMissing(s) ? null : s);
@@ -435,7 +453,7 @@ export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<stri
 /** Reads a CSV file into columns (see {@link parseCsvText}). */
 export function readCsv(file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map()): CsvTable {
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
-  // ASCII (the usual CSV) decodes as Latin-1, a plain copy: faster than Node's UTF-8 file read, same string.
+  // The scanner reads the bytes; the whole text is decoded only for papaparse (quotes) or a second pass.
   const buf = fs.readFileSync(file);
-  return parseCsvText(isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8'), file, kinds);
+  return parseCsvBytes(buf, () => (isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8')), file, kinds);
 }
