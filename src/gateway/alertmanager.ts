@@ -55,7 +55,6 @@ export const alertmanagerRoutes: RouteModule = {
             c.metrics.deduplicated.inc();
             return { status: 200, body: { outboxId: result.id, deduplicated: true, duplicateOf: result.duplicateOf } };
           }
-          c.metrics.outboxDepth.inc();
           dispatcher.kick();
           return {
             status: 202,

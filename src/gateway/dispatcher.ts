@@ -79,13 +79,15 @@ export class Dispatcher {
   }
 
   start(): void {
-    this.metrics.outboxDepth.set(this.outbox.depth());
+    this.metrics.readOutboxDepthFrom(() => this.outbox.depth());
     this.kick();
   }
 
   /** Runs a pass now (or right after the current one). */
   kick(): void {
     if (this.stopped) return;
+    // Paused by a rate limit: the timer set for the end of the pause runs the next pass.
+    if (this.timer && Date.now() < this.pausedUntil) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.running) return;
@@ -121,7 +123,6 @@ export class Dispatcher {
       this.logger.error('dispatcher pass failed', { error: (err as Error).message });
     } finally {
       this.running = false;
-      this.metrics.outboxDepth.set(this.outbox.depth());
     }
   }
 

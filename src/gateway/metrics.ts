@@ -10,10 +10,13 @@ export interface GatewayMetrics {
   readonly dispatchFailed: Counter<'event_type'>;
   readonly outboxDepth: Gauge;
   readonly processingSeconds: Histogram<'endpoint'>;
+  /** Where the outbox depth is read from, when /metrics is scraped (a COUNT per scrape, not per request). */
+  readOutboxDepthFrom(read: () => number): void;
 }
 
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const m = metrics;
+  let readDepth: (() => number) | undefined;
   return {
     received: new Counter({ name: m.gatewayReceived.name, help: m.gatewayReceived.help, labelNames: ['endpoint'], registers: [registry] }),
     rejected: new Counter({ name: m.gatewayRejected.name, help: m.gatewayRejected.help, labelNames: ['endpoint', 'reason'], registers: [registry] }),
@@ -22,7 +25,17 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     dispatchFailed: new Counter({
       name: m.gatewayDispatchFailed.name, help: m.gatewayDispatchFailed.help, labelNames: ['event_type'], registers: [registry],
     }),
-    outboxDepth: new Gauge({ name: m.gatewayOutboxDepth.name, help: m.gatewayOutboxDepth.help, registers: [registry] }),
+    outboxDepth: new Gauge({
+      name: m.gatewayOutboxDepth.name,
+      help: m.gatewayOutboxDepth.help,
+      registers: [registry],
+      collect() {
+        if (readDepth) this.set(readDepth());
+      },
+    }),
+    readOutboxDepthFrom(read) {
+      readDepth = read;
+    },
     processingSeconds: new Histogram({
       name: m.gatewayProcessingSeconds.name,
       help: m.gatewayProcessingSeconds.help,

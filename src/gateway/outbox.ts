@@ -1,19 +1,17 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { backstopAutocheckpointPages, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
+import { SqliteWriterThread } from './sqlite-writer';
 
 /**
  * The durable outbox: every accepted alert group is a row here BEFORE the gateway answers 2xx.
  * SQLite in WAL mode with synchronous=FULL, so a committed row survives kill -9 and power loss.
  *
- * Every write runs in a worker thread (better-sqlite3 is synchronous, and an fsync takes
- * milliseconds): the event loop keeps reading requests while a commit is on disk, and everything
- * that arrived meanwhile is committed in the next transaction (group commit, one batch in flight).
- * Each request is answered only after its own commit. Reads (the dispatcher's due list, depth,
- * tests) use a second, read-only connection on the main thread; WAL readers never wait for writers.
+ * Every write runs in a writer thread with group commit (sqlite-writer.ts): the event loop keeps
+ * reading requests while a commit is on disk, and each request is answered only after its own
+ * commit. Reads (the dispatcher's due list, depth, tests) use a second connection on the main
+ * thread; WAL readers never wait for writers.
  */
 export type OutboxState = 'pending' | 'dispatched' | 'deduplicated' | 'failed';
 
@@ -122,7 +120,6 @@ const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
-db.pragma('wal_autocheckpoint = ' + workerData.autocheckpointPages);
 const lastLive = db.prepare("SELECT id, dedupe_key, created_at FROM outbox WHERE group_key = ? AND state IN ('pending', 'dispatched') ORDER BY seq DESC LIMIT 1");
 const insert = db.prepare("INSERT INTO outbox (id, created_at, group_key, dedupe_key, event_type, state, next_attempt_at, duplicate_of, payload) VALUES (@id, @created_at, @group_key, @dedupe_key, @event_type, @state, @created_at, @duplicate_of, @payload)");
 const marks = {
@@ -145,7 +142,7 @@ parentPort.on('message', (msg) => {
     } else if (msg.type === 'mark') {
       db.pragma('synchronous = NORMAL');
       try { marks[msg.kind].run(msg.params); } finally { db.pragma('synchronous = FULL'); }
-      parentPort.postMessage({ seq: msg.seq, ok: true });
+      parentPort.postMessage({ seq: msg.seq, ok: true, result: null });
     } else if (msg.type === 'close') {
       db.close();
       parentPort.postMessage({ seq: msg.seq, ok: true });
@@ -156,19 +153,18 @@ parentPort.on('message', (msg) => {
 });
 `;
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+interface AcceptItem {
+  readonly groupKey: string;
+  readonly dedupeKey: string;
+  readonly eventType: string;
+  readonly payload: string;
+}
 
 export class Outbox {
   readonly file: string;
   /** Read-only use on the main thread (plus schema creation). */
   private readonly db: Database.Database;
-  private worker?: Worker;
-  private checkpointer?: WalCheckpointer;
-  private workerFailed?: string;
-  private seq = 0;
-  private readonly inflight = new Map<number, Pending>();
-  private queue: Array<{ input: AcceptInput; dedupeKey: string; resolve: (r: AcceptResult) => void; reject: (e: Error) => void }> = [];
-  private batchInFlight = false;
+  private readonly writer: SqliteWriterThread<AcceptItem, AcceptResult>;
   private closed = false;
   private readonly stmts: Record<string, Database.Statement>;
 
@@ -188,69 +184,23 @@ export class Outbox {
       counts: this.db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state'),
       ping: this.db.prepare('SELECT 1'),
     };
-  }
-
-  /** The writer thread, started on the first write (read-only users never start one). */
-  private writer(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(writerSource, {
-      eval: true,
-      workerData: { file: this.file, sqliteModule: require.resolve('better-sqlite3'), autocheckpointPages: backstopAutocheckpointPages },
-    });
-    this.checkpointer = startWalCheckpointer(this.file);
-    worker.on('message', (msg: { seq: number; ok: boolean; results?: unknown; error?: string }) => {
-      const p = this.inflight.get(msg.seq);
-      if (!p) return;
-      this.inflight.delete(msg.seq);
-      if (msg.ok) p.resolve(msg.results);
-      else p.reject(new Error(`outbox write failed: ${msg.error}`));
-    });
-    const fail = (why: string) => {
-      this.workerFailed = why;
-      for (const p of this.inflight.values()) p.reject(new Error(`outbox writer stopped: ${why}`));
-      this.inflight.clear();
-      for (const q of this.queue) q.reject(new Error(`outbox writer stopped: ${why}`));
-      this.queue = [];
-    };
-    worker.on('error', (err) => fail(err.message));
-    worker.on('exit', (code) => {
-      if (!this.closed) fail(`exit code ${code}`);
-    });
-    this.worker = worker;
-    return worker;
-  }
-
-  private send(msg: Record<string, unknown>): Promise<unknown> {
-    if (this.workerFailed) return Promise.reject(new Error(`outbox writer stopped: ${this.workerFailed}`));
-    const seq = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.inflight.set(seq, { resolve, reject });
-      this.writer().postMessage({ ...msg, seq });
+    this.writer = new SqliteWriterThread<AcceptItem, AcceptResult>({
+      name: 'outbox',
+      source: writerSource,
+      file: this.file,
+      batchType: 'accept',
+      batchExtras: () => ({ now: this.now(), windowMs: this.dedupeWindowMs }),
     });
   }
 
   /** Durably records a group; resolves after the commit (fsync). */
   accept(input: AcceptInput): Promise<AcceptResult> {
     if (this.closed) return Promise.reject(new Error('outbox is closed'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ input, dedupeKey: dedupeKeyOf(input.groupKey, input.fingerprints, input.status), resolve, reject });
-      if (!this.batchInFlight) setImmediate(() => this.flush());
-    });
-  }
-
-  /** Sends everything queued as one transaction; the next batch goes when this one is committed. */
-  private flush(): void {
-    if (this.batchInFlight || this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
-    this.batchInFlight = true;
-    const items = batch.map((b) => ({ groupKey: b.input.groupKey, dedupeKey: b.dedupeKey, eventType: b.input.eventType, payload: b.input.payload }));
-    this.send({ type: 'accept', items, now: this.now(), windowMs: this.dedupeWindowMs }).then(
-      (results) => batch.forEach((b, i) => b.resolve((results as AcceptResult[])[i])),
-      (err: Error) => batch.forEach((b) => b.reject(err)),
-    ).finally(() => {
-      this.batchInFlight = false;
-      this.flush();
+    return this.writer.submit({
+      groupKey: input.groupKey,
+      dedupeKey: dedupeKeyOf(input.groupKey, input.fingerprints, input.status),
+      eventType: input.eventType,
+      payload: input.payload,
     });
   }
 
@@ -270,16 +220,16 @@ export class Outbox {
   }
 
   async markDispatched(id: string): Promise<void> {
-    await this.send({ type: 'mark', kind: 'dispatched', params: { id, now: this.now() } });
+    await this.writer.call({ type: 'mark', kind: 'dispatched', params: { id, now: this.now() } });
   }
 
   /** Schedules another attempt; `countAttempt` is false for rate-limit waits (they do not use up the retry budget). */
   async markRetry(id: string, nextAttemptAt: number, error: string, countAttempt = true): Promise<void> {
-    await this.send({ type: 'mark', kind: 'retry', params: { id, next: nextAttemptAt, error: error.slice(0, 1000), count: countAttempt ? 1 : 0 } });
+    await this.writer.call({ type: 'mark', kind: 'retry', params: { id, next: nextAttemptAt, error: error.slice(0, 1000), count: countAttempt ? 1 : 0 } });
   }
 
   async markFailed(id: string, error: string): Promise<void> {
-    await this.send({ type: 'mark', kind: 'failed', params: { id, error: error.slice(0, 1000) } });
+    await this.writer.call({ type: 'mark', kind: 'failed', params: { id, error: error.slice(0, 1000) } });
   }
 
   get(id: string): OutboxEntry | undefined {
@@ -300,7 +250,7 @@ export class Outbox {
 
   /** For /readyz: the database answers and the writer thread is alive. */
   healthy(): boolean {
-    if (this.closed || this.workerFailed) return false;
+    if (this.closed || this.writer.failed) return false;
     try {
       this.stmts.ping.get();
       return true;
@@ -312,16 +262,8 @@ export class Outbox {
   /** Commits everything queued (and in flight), stops the writer, closes the database. */
   async close(): Promise<void> {
     if (this.closed) return;
-    while (this.queue.length > 0 || this.batchInFlight) {
-      this.flush();
-      await new Promise((r) => setTimeout(r, 1));
-    }
     this.closed = true;
-    if (this.worker && !this.workerFailed) {
-      await this.send({ type: 'close' }).catch(() => undefined);
-      await this.worker.terminate();
-    }
-    await this.checkpointer?.stop();
+    await this.writer.close();
     this.db.close();
   }
 }

@@ -33,6 +33,8 @@ export interface GithubDispatchFake {
   readonly script: ScriptedAnswer[];
   /** While true every dispatch gets a 502 (GitHub outage). */
   outage: boolean;
+  /** The secondary rate limit in force (see GithubDispatchFakeOptions); undefined: none. */
+  contentCreatingPerMinute?: number;
   close(): Promise<void>;
 }
 
@@ -46,14 +48,26 @@ function invalid(message: string) {
   };
 }
 
-export async function startGithubDispatchFake(options: { token?: string } = {}): Promise<GithubDispatchFake> {
+export interface GithubDispatchFakeOptions {
+  readonly token?: string;
+  /**
+   * GitHub's secondary rate limit on content-creating requests (a dispatch creates workflow runs):
+   * "no more than 80 per minute". Past it, 403 with `retry-after` (seconds until the oldest of the
+   * last minute's dispatches leaves the window), as GitHub answers. @default no limit
+   */
+  readonly contentCreatingPerMinute?: number;
+}
+
+export async function startGithubDispatchFake(options: GithubDispatchFakeOptions = {}): Promise<GithubDispatchFake> {
   const token = options.token ?? 'ghs_fake_dispatch_token';
+  const acceptedAt: number[] = [];
   const fake: GithubDispatchFake = {
     url: '',
     dispatches: [],
     answers: [],
     script: [],
     outage: false,
+    contentCreatingPerMinute: options.contentCreatingPerMinute,
     close: async () => {},
   };
   const server = http.createServer((req, res) => {
@@ -73,6 +87,17 @@ export async function startGithubDispatchFake(options: { token?: string } = {}):
       const scripted = fake.script.shift();
       if (scripted) return answer(scripted.status, scripted.body ?? { message: 'scripted' }, scripted.headers);
       if (fake.outage) return answer(502, { message: 'Server Error' });
+      const limit = fake.contentCreatingPerMinute;
+      if (limit !== undefined) {
+        const now = Date.now();
+        while (acceptedAt.length > 0 && acceptedAt[0] <= now - 60_000) acceptedAt.shift();
+        if (acceptedAt.length >= limit) {
+          return answer(403, {
+            message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+            documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+          }, { 'retry-after': String(Math.ceil((acceptedAt[0] + 60_000 - now) / 1000)) });
+        }
+      }
       let body: { event_type?: unknown; client_payload?: unknown };
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -98,6 +123,7 @@ export async function startGithubDispatchFake(options: { token?: string } = {}):
         const v = invalid(`client_payload is too large (${bytes} bytes; the maximum is ${githubPayloadLimitBytes}).`);
         return answer(v.status, v.body);
       }
+      if (limit !== undefined) acceptedAt.push(Date.now());
       fake.dispatches.push({
         owner: m[1], repo: m[2], eventType: body.event_type, clientPayload: payload as Record<string, unknown>, bytes, at: Date.now(),
       });

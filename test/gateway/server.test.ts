@@ -196,3 +196,36 @@ describe('GitHub trouble', () => {
     expect(rows().find((e) => e.id === r.json.outboxId)!.lastError).toMatch(/HTTP 422/);
   });
 });
+
+describe('GitHub\'s secondary rate limit (80 content-creating requests a minute)', () => {
+  let limited: GithubDispatchFake;
+  let gw2: RunningGateway;
+  beforeAll(async () => {
+    limited = await startGithubDispatchFake({ contentCreatingPerMinute: 2 });
+    gw2 = await startTestGateway(limited);
+  });
+  afterAll(async () => {
+    await gw2?.close();
+    await limited?.close();
+  });
+
+  test('past the limit: one 403 with retry-after, the dispatcher waits as told, accepts go on', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await post(gw2, alertGroup({ groupSuffix: `-limit-${i}` }))).json.outboxId);
+    await until(() => limited.answers.includes(403), 10_000, 'the rate-limit answer');
+    expect(limited.dispatches.map((d) => d.clientPayload.outboxId)).toEqual(ids.slice(0, 2));
+    // Paused: more groups are accepted (durably, at once) and wait in the outbox; GitHub is not asked again.
+    const later = await post(gw2, alertGroup({ groupSuffix: '-limit-later' }));
+    expect(later.status).toBe(202);
+    await sleep(300);
+    expect(limited.answers.filter((s) => s === 403)).toHaveLength(1);
+    const waiting = outboxRows(gw2.context.stateDir).filter((e) => e.state === 'pending');
+    expect(waiting.map((e) => e.id).sort()).toEqual([ids[2], later.json.outboxId].sort());
+    const third = waiting.find((e) => e.id === ids[2])!;
+    expect(third.attempts).toBe(0); // a rate-limit wait does not use up the retry budget
+    expect(third.nextAttemptAt - Date.now()).toBeGreaterThan(50_000); // retry-after ≈ 60 s
+    // The depth gauge is read at scrape time.
+    const metricsText = await (await fetch(`${gw2.url}/metrics`)).text();
+    expect(metricsText).toMatch(/^mlops_gateway_outbox_depth 2$/m);
+  });
+});

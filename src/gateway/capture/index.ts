@@ -113,7 +113,7 @@ export function instanceLines(c: CaptureRow): CaptureLine[] {
 export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): RouteModule {
   return {
     name: 'capture',
-    init(ctx: GatewayContext): Route[] {
+    async init(ctx: GatewayContext): Promise<Route[]> {
       const opts = { ...captureOptionsFromEnv(), ...overrides };
       const store = new CaptureStore(ctx.stateDir);
       const stored = new Counter({
@@ -143,15 +143,11 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
           for (const [model, t] of store.lastTimes()) this.set({ model_name: model }, t / 1000);
         },
       });
-      const purge = () => {
-        try {
-          const n = store.purge(opts.now() - opts.retentionMs);
-          if (n > 0) ctx.logger.info('captures purged', { count: n });
-        } catch (err) {
-          ctx.logger.error('capture purge failed', { error: (err as Error).message });
-        }
-      };
-      purge();
+      const purge = () => store.purge(opts.now() - opts.retentionMs).then(
+        (n) => n > 0 && ctx.logger.info('captures purged', { count: n }),
+        (err: Error) => ctx.logger.error('capture purge failed', { error: err.message }),
+      );
+      await purge(); // before the listener opens: nothing past the retention window is ever served
       const timer = setInterval(purge, opts.purgeIntervalMs);
       timer.unref();
       ctx.addReadinessCheck('captures', () => store.healthy());
@@ -169,7 +165,7 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
           // The logger forwards the client's Content-Type, which may be missing or not JSON.
           contentTypes: ['application/json', '', 'application/x-www-form-urlencoded', 'text/plain', 'application/octet-stream', 'application/cloudevents+json'],
           json: false,
-          handler(req) {
+          async handler(req) {
             let half;
             try {
               half = parseLoggerEvent(req.headers, req.rawBody);
@@ -181,7 +177,7 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
               return { status: 202, body: { stored: false, reason: 'older than the retention window' } };
             }
             if (!sampled(half.requestId, opts.sampleRate)) return { status: 202, body: { stored: false, reason: 'not sampled' } };
-            const fresh = store.storeHalf(half, opts.now());
+            const fresh = await store.storeHalf(half, opts.now());
             if (!fresh) return { status: 200, body: { stored: false, reason: 'duplicate', ceId: half.ceId } };
             stored.inc({ model_name: half.model });
             return { status: 202, body: { stored: true, ceId: half.ceId, requestId: half.requestId, half: half.kind } };
@@ -192,7 +188,7 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
           path: '/feedback',
           auth: 'bearer',
           endpoint: 'feedback',
-          handler(req) {
+          async handler(req) {
             const parsed = feedbackBody.safeParse(req.json);
             if (!parsed.success) {
               const issue = parsed.error.issues[0];
@@ -208,7 +204,7 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
                 continue;
               }
               const labels = item.labels ?? [item.label!];
-              if (store.label(item.requestId, labels, opts.now())) {
+              if (await store.label(item.requestId, labels, opts.now())) {
                 labelled.inc({ model_name: model }, labels.length);
                 count++;
               }

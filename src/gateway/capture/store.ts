@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { backstopAutocheckpointPages, startWalCheckpointer, type WalCheckpointer } from '../wal-checkpointer';
+import { SqliteWriterThread } from '../sqlite-writer';
 
 /**
  * The capture store: one SQLite file (`<stateDir>/captures.sqlite`, WAL) owned by the capture module.
@@ -76,9 +76,74 @@ function toRow(r: DbRow): CaptureRow {
   };
 }
 
+/**
+ * The writer thread (see sqlite-writer.ts): stores halves and labels in batches, one transaction
+ * per batch with a savepoint per item (a failing item fails alone), and purges. synchronous=NORMAL:
+ * in WAL mode a commit survives a crash of the process; captures are statistics input, not worth
+ * an fsync per request.
+ */
+const writerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.sqliteModule);
+const db = new Database(workerData.file, { timeout: 10000 });
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+const st = {
+  event: db.prepare('INSERT OR IGNORE INTO events (ce_id, kind, received_ms) VALUES (?, ?, ?)'),
+  capture: db.prepare('INSERT INTO captures (ce_id, request_id, model, namespace, time_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ce_id) DO NOTHING'),
+  request: db.prepare('UPDATE captures SET instances = ?, time_ms = ? WHERE ce_id = ?'),
+  response: db.prepare('UPDATE captures SET predictions = ?, probabilities = ? WHERE ce_id = ?'),
+  labelGet: db.prepare('SELECT labels FROM labels WHERE request_id = ?'),
+  labelPut: db.prepare('INSERT OR REPLACE INTO labels (request_id, labels, labelled_ms) VALUES (?, ?, ?)'),
+  old: db.prepare('SELECT ce_id, request_id FROM captures WHERE time_ms < ?'),
+  delEvents: db.prepare('DELETE FROM events WHERE ce_id = ?'),
+  delCapture: db.prepare('DELETE FROM captures WHERE ce_id = ?'),
+  delLabel: db.prepare('DELETE FROM labels WHERE request_id = ?'),
+  delOrphanLabels: db.prepare('DELETE FROM labels WHERE labelled_ms < ? AND request_id NOT IN (SELECT request_id FROM captures)'),
+};
+const storeHalf = (e, now) => {
+  if (st.event.run(e.ceId, e.kind, now).changes === 0) return false;
+  st.capture.run(e.ceId, e.requestId, e.model, e.namespace, e.time);
+  // The request's time is the capture's time.
+  if (e.kind === 'request') st.request.run(JSON.stringify(e.instances || []), e.time, e.ceId);
+  else st.response.run(JSON.stringify(e.predictions || []), e.probabilities ? JSON.stringify(e.probabilities) : null, e.ceId);
+  return true;
+};
+const label = (requestId, text, now) => {
+  const prev = st.labelGet.get(requestId);
+  if (prev && prev.labels === text) return false;
+  st.labelPut.run(requestId, text, now);
+  return true;
+};
+const one = db.transaction((it) => (it.kind === 'half' ? storeHalf(it.event, it.now) : label(it.requestId, it.text, it.now)));
+const write = db.transaction((items) => items.map((it) => {
+  try { return one(it); } catch (err) { return { itemError: String(err && err.message || err) }; }
+}));
+const purge = db.transaction((before) => {
+  const old = st.old.all(before);
+  for (const r of old) { st.delEvents.run(r.ce_id); st.delCapture.run(r.ce_id); st.delLabel.run(r.request_id); }
+  st.delOrphanLabels.run(before);
+  return old.length;
+});
+parentPort.on('message', (msg) => {
+  try {
+    if (msg.type === 'write') parentPort.postMessage({ seq: msg.seq, ok: true, results: write(msg.items) });
+    else if (msg.type === 'purge') parentPort.postMessage({ seq: msg.seq, ok: true, result: purge(msg.before) });
+    else if (msg.type === 'close') { db.close(); parentPort.postMessage({ seq: msg.seq, ok: true, result: null }); }
+  } catch (err) {
+    parentPort.postMessage({ seq: msg.seq, ok: false, error: String(err && err.message || err) });
+  }
+});
+`;
+
+type WriteItem =
+  | { kind: 'half'; event: HalfEvent; now: number }
+  | { kind: 'label'; requestId: string; text: string; now: number };
+
 export class CaptureStore {
+  /** Reads on the main thread (and schema creation); writes go to the writer thread. */
   private readonly db: Database.Database;
-  private readonly checkpointer: WalCheckpointer;
+  private readonly writer: SqliteWriterThread<WriteItem, boolean>;
   /** Compiled statements by SQL text: compiling costs more than running one of these small statements. */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -88,8 +153,6 @@ export class CaptureStore {
     this.db = new Database(file, { timeout: 10_000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    // Checkpoints (the only fsyncs at synchronous=NORMAL) run in their own thread, not on the event loop.
-    this.db.pragma(`wal_autocheckpoint = ${backstopAutocheckpointPages}`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (ce_id TEXT NOT NULL, kind TEXT NOT NULL, received_ms INTEGER NOT NULL, PRIMARY KEY (ce_id, kind));
       CREATE TABLE IF NOT EXISTS captures (
@@ -99,7 +162,7 @@ export class CaptureStore {
       CREATE INDEX IF NOT EXISTS captures_request ON captures (request_id);
       CREATE TABLE IF NOT EXISTS labels (request_id TEXT PRIMARY KEY, labels TEXT NOT NULL, labelled_ms INTEGER NOT NULL);
     `);
-    this.checkpointer = startWalCheckpointer(file);
+    this.writer = new SqliteWriterThread<WriteItem, boolean>({ name: 'capture store', source: writerSource, file, batchType: 'write' });
   }
 
   private prepare(sql: string): Database.Statement {
@@ -111,22 +174,9 @@ export class CaptureStore {
     return statement;
   }
 
-  /** Stores one half. Returns false when this (Ce-Id, type) was already stored (a replay). */
-  storeHalf(e: HalfEvent, now = Date.now()): boolean {
-    return this.db.transaction(() => {
-      const inserted = this.prepare('INSERT OR IGNORE INTO events (ce_id, kind, received_ms) VALUES (?, ?, ?)').run(e.ceId, e.kind, now);
-      if (inserted.changes === 0) return false;
-      this.prepare(`INSERT INTO captures (ce_id, request_id, model, namespace, time_ms) VALUES (?, ?, ?, ?, ?)
-                       ON CONFLICT (ce_id) DO NOTHING`).run(e.ceId, e.requestId, e.model, e.namespace, e.time);
-      if (e.kind === 'request') {
-        // The request's time is the capture's time.
-        this.prepare('UPDATE captures SET instances = ?, time_ms = ? WHERE ce_id = ?').run(JSON.stringify(e.instances ?? []), e.time, e.ceId);
-      } else {
-        this.prepare('UPDATE captures SET predictions = ?, probabilities = ? WHERE ce_id = ?')
-          .run(JSON.stringify(e.predictions ?? []), e.probabilities ? JSON.stringify(e.probabilities) : null, e.ceId);
-      }
-      return true;
-    })();
+  /** Stores one half; resolves after the commit, with false when this (Ce-Id, type) was already stored (a replay). */
+  storeHalf(e: HalfEvent, now = Date.now()): Promise<boolean> {
+    return this.writer.submit({ kind: 'half', event: e, now });
   }
 
   /** The model a request id was captured for, or undefined. */
@@ -135,13 +185,9 @@ export class CaptureStore {
     return row?.model;
   }
 
-  /** Records the labels of a request. Returns false when it was already labelled with the same labels. */
-  label(requestId: string, labels: unknown[], now = Date.now()): boolean {
-    const text = JSON.stringify(labels);
-    const prev = this.prepare('SELECT labels FROM labels WHERE request_id = ?').get(requestId) as { labels: string } | undefined;
-    if (prev?.labels === text) return false;
-    this.prepare('INSERT OR REPLACE INTO labels (request_id, labels, labelled_ms) VALUES (?, ?, ?)').run(requestId, text, now);
-    return true;
+  /** Records the labels of a request; resolves with false when it was already labelled with the same labels. */
+  label(requestId: string, labels: unknown[], now = Date.now()): Promise<boolean> {
+    return this.writer.submit({ kind: 'label', requestId, text: JSON.stringify(labels), now });
   }
 
   private select(q: CaptureQuery, after?: { time: number; ceId: string }, limit?: number): { sql: string; args: unknown[] } {
@@ -212,21 +258,9 @@ export class CaptureStore {
     return out;
   }
 
-  /** Deletes captures (and their events and labels) older than `before` (Unix ms). Returns the captures deleted. */
-  purge(before: number): number {
-    return this.db.transaction(() => {
-      const old = this.prepare('SELECT ce_id, request_id FROM captures WHERE time_ms < ?').all(before) as Array<{ ce_id: string; request_id: string }>;
-      const delEvents = this.prepare('DELETE FROM events WHERE ce_id = ?');
-      const delCapture = this.prepare('DELETE FROM captures WHERE ce_id = ?');
-      const delLabel = this.prepare('DELETE FROM labels WHERE request_id = ?');
-      for (const r of old) {
-        delEvents.run(r.ce_id);
-        delCapture.run(r.ce_id);
-        delLabel.run(r.request_id);
-      }
-      this.prepare('DELETE FROM labels WHERE labelled_ms < ? AND request_id NOT IN (SELECT request_id FROM captures)').run(before);
-      return old.length;
-    })();
+  /** Deletes captures (and their events and labels) older than `before` (Unix ms). Resolves with the captures deleted. */
+  async purge(before: number): Promise<number> {
+    return (await this.writer.call({ type: 'purge', before })) as number;
   }
 
   /** Newest capture time per model (Unix ms). */
@@ -236,6 +270,7 @@ export class CaptureStore {
   }
 
   healthy(): boolean {
+    if (this.writer.failed) return false;
     try {
       this.prepare('SELECT 1').get();
       return true;
@@ -244,8 +279,9 @@ export class CaptureStore {
     }
   }
 
+  /** Commits what is queued, stops the writer thread, closes the database. */
   async close(): Promise<void> {
-    await this.checkpointer.stop();
+    await this.writer.close();
     this.db.close();
   }
 }
