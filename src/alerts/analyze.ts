@@ -103,7 +103,7 @@ export async function gatherContext(alert: WebhookAlert, opts: ContextOptions): 
   if (!opts.noKubernetes) {
     const app = opts.argocdApplication ?? defaultArgocdApplication;
     try {
-      rollouts = [...rollouts, ...await argocdHistory(loadKubeConfig(opts.kubeconfig), app)];
+      rollouts = [...rollouts, ...await argocdHistory(await loadKubeConfig(opts.kubeconfig), app)];
     } catch (err) {
       problems.push(`sync history of ArgoCD Application ${app.namespace}/${app.name}: ${describeKubernetesError(err)}`);
     }

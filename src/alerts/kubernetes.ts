@@ -1,4 +1,10 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as K8s from '@kubernetes/client-node';
+
+/**
+ * The client library, loaded on first use: it is the heaviest module of the CLI (about 0.4 s), and
+ * every other `mlops` command would pay for it at start-up.
+ */
+export const kubernetesClient = (): Promise<typeof K8s> => import('@kubernetes/client-node');
 
 /**
  * Read-only Kubernetes context for one alert, through the official client (0.22, CommonJS). Uses
@@ -33,7 +39,8 @@ export interface KubernetesOptions {
   readonly headBytes?: number;
 }
 
-export function loadKubeConfig(file?: string): k8s.KubeConfig {
+export async function loadKubeConfig(file?: string): Promise<K8s.KubeConfig> {
+  const k8s = await kubernetesClient();
   const kc = new k8s.KubeConfig();
   if (file) kc.loadFromFile(file);
   else kc.loadFromDefault();
@@ -54,7 +61,8 @@ export async function gatherKubernetes(
   labels: Record<string, string>,
   opts: KubernetesOptions = {},
 ): Promise<KubernetesFacts> {
-  const kc = loadKubeConfig(opts.kubeconfig);
+  const k8s = await kubernetesClient();
+  const kc = await loadKubeConfig(opts.kubeconfig);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const problems: string[] = [];
   const tail = opts.tailLines ?? 200;

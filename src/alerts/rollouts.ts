@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import * as k8s from '@kubernetes/client-node';
+import type * as K8s from '@kubernetes/client-node';
+import { kubernetesClient } from './kubernetes';
 
 /**
  * Rollouts before an alert, from two sources: the commits that changed `src/config/release.json`
@@ -42,7 +43,8 @@ interface RevisionHistory {
 }
 
 /** The completed syncs in an Application's `status.history` (ArgoCD keeps the last 10 by default), newest first. */
-export async function argocdHistory(kubeconfig: k8s.KubeConfig, app: { namespace: string; name: string }): Promise<Rollout[]> {
+export async function argocdHistory(kubeconfig: K8s.KubeConfig, app: { namespace: string; name: string }): Promise<Rollout[]> {
+  const k8s = await kubernetesClient();
   const api = kubeconfig.makeApiClient(k8s.CustomObjectsApi);
   const { body } = await api.getNamespacedCustomObject('argoproj.io', 'v1alpha1', app.namespace, 'applications', app.name);
   const history = ((body as { status?: { history?: RevisionHistory[] } }).status?.history ?? []);

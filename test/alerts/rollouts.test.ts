@@ -43,7 +43,7 @@ test('the default Application is the one dist/ deploys the predictor with, in th
 });
 
 test('status.history → rollouts, newest first, each naming the revision, who synced and the history id', async () => {
-  const rollouts = await argocdHistory(loadKubeConfig(kubeconfig), defaultArgocdApplication);
+  const rollouts = await argocdHistory(await loadKubeConfig(kubeconfig), defaultArgocdApplication);
   expect(rollouts.map((r) => [r.sha, r.at.toISOString(), r.source])).toEqual([
     ['b'.repeat(40), minutesBefore(5), 'argocd'],
     ['a'.repeat(40), minutesBefore(180), 'argocd'],
@@ -58,7 +58,7 @@ test('without the applications Role the API answers 403, and the analysis lists 
   try {
     const cfg = path.join(tmp, 'kubeconfig-narrow');
     narrow.writeKubeconfig(cfg);
-    const err = await argocdHistory(loadKubeConfig(cfg), defaultArgocdApplication).catch((e: unknown) => e);
+    const err = await argocdHistory(await loadKubeConfig(cfg), defaultArgocdApplication).catch((e: unknown) => e);
     expect(describeKubernetesError(err)).toMatch(/^HTTP 403: applications\.argoproj\.io "model-serving" is forbidden/);
     const ctx = await gatherContext(alert, { kubeconfig: cfg, repoDir: tmp });
     expect(ctx.problems.join('\n')).toMatch(/sync history of ArgoCD Application argocd\/model-serving: HTTP 403/);
