@@ -7,7 +7,8 @@
  * - latency: groups offered at a fixed rate (the 1,000 groups/s target) by an open-loop generator,
  *   latency counted from each request's due time (bench/support/paced-load.ts);
  * - capacity: `connections` senders as fast as the gateway answers (autocannon), groups/s.
- * The gateway, the load generators and the GitHub fake share the machine's 2 cores.
+ * The gateway, the load generators and the GitHub fake (a process of its own, as GitHub is another
+ * machine) share the machine's 2 cores.
  * Run: `npx ts-node --transpile-only bench/gateway.ts [seconds] [connections] [rate]` (defaults 10 s, 64, 1000);
  * GATEWAY_PROF=DIR also writes a V8 CPU profile of the gateway into DIR.
  * Targets: ≥ 1,000 accepted groups/s and p99 accept latency < 20 ms on 2 cores.
@@ -19,8 +20,8 @@ import * as path from 'node:path';
 // Benchmarks run from a checkout with devDependencies installed, like the tests.
 // eslint-disable-next-line import/no-extraneous-dependencies
 import autocannon from 'autocannon';
+import { startGithubDispatchProcess } from './support/github-dispatch-process';
 import { pacedLoad, quantile, type PacedResult } from './support/paced-load';
-import { startGithubDispatchFake } from '../test/fakes/github-dispatch';
 import { alertGroup } from '../test/gateway/payloads';
 import { freePort, waitForHttp } from '../test/support/net';
 import { startProcess, stopAll } from '../test/support/process';
@@ -79,7 +80,7 @@ const diffHistogram = (a: ProcessingHistogram, b: ProcessingHistogram): Processi
 const count2xx = (r: PacedResult) => [...r.statuses].filter(([status]) => status >= 200 && status < 300).reduce((sum, [, k]) => sum + k, 0);
 
 async function main(): Promise<void> {
-  const github = await startGithubDispatchFake({ token: 'ghs_bench' });
+  const github = await startGithubDispatchProcess('ghs_bench');
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gateway-'));
   const port = await freePort();
   const gateway = startProcess(process.execPath, [
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
       const histogramBefore = await processingHistogram(url);
       const gatewayCpuBefore = cpuMs(gateway.child.pid!);
       const benchCpuBefore = process.cpuUsage();
+      const githubCpuBefore = cpuMs(github.pid);
       const [alerts, kserve] = await Promise.all([load(), kserveLoad()]);
       const benchCpu = process.cpuUsage(benchCpuBefore);
       return {
@@ -126,12 +128,14 @@ async function main(): Promise<void> {
         kserve,
         gatewayCpuMs: cpuMs(gateway.child.pid!) - gatewayCpuBefore,
         benchCpuMs: (benchCpu.user + benchCpu.system) / 1000,
+        githubCpuMs: cpuMs(github.pid) - githubCpuBefore,
         histogram: diffHistogram(await processingHistogram(url), histogramBefore),
       };
     };
-    const describeCpu = (r: { gatewayCpuMs: number; benchCpuMs: number }, requests: number) =>
+    const describeCpu = (r: { gatewayCpuMs: number; benchCpuMs: number; githubCpuMs: number }, requests: number) =>
       `gateway ${(r.gatewayCpuMs / 10 / seconds).toFixed(0)} % of one core (${(r.gatewayCpuMs / requests).toFixed(3)} ms per request incl. dispatch); `
-      + `load generators + GitHub fake ${(r.benchCpuMs / 10 / seconds).toFixed(0)} %; load average ${os.loadavg()[0].toFixed(1)}`;
+      + `load generators ${(r.benchCpuMs / 10 / seconds).toFixed(0)} %, GitHub fake ${(r.githubCpuMs / 10 / seconds).toFixed(0)} %; `
+      + `load average ${os.loadavg()[0].toFixed(1)}`;
     const describeKserve = (k: PacedResult) =>
       `${(k.sent / seconds).toFixed(0)} events/s offered, ${count2xx(k)} 2xx, other ${k.sent - count2xx(k)}; p99 ${quantile(k.latenciesMs, 0.99).toFixed(1)} ms`;
     const describeHistogram = (h: ProcessingHistogram) =>
@@ -140,12 +144,12 @@ async function main(): Promise<void> {
     console.log(`gateway bench: ${seconds} s per phase; cores ${os.cpus().length}, shared by the gateway, the load generators and the GitHub fake`);
 
     const latencyPhase = async (title: string) => {
-      const dispatchedBefore = github.dispatches.length;
+      const dispatchedBefore = await github.dispatched();
       const r = await measure(() => pacedLoad({ baseUrl: url, rate, seconds, next: alertRequest }));
       const lat = r.alerts.latenciesMs;
       console.log(`  ${title}`);
       console.log(`    accepted                : ${count2xx(r.alerts)} of ${r.alerts.sent} (${(count2xx(r.alerts) / seconds).toFixed(0)} groups/s), errors ${r.alerts.errors}; `
-        + `dispatched meanwhile ${github.dispatches.length - dispatchedBefore}`);
+        + `dispatched meanwhile ${(await github.dispatched()) - dispatchedBefore}`);
       console.log(`    accept latency          : p50 ${quantile(lat, 0.5).toFixed(1)} ms, p99 ${quantile(lat, 0.99).toFixed(1)} ms, `
         + `p99.9 ${quantile(lat, 0.999).toFixed(1)} ms, max ${lat[lat.length - 1]?.toFixed(1)} ms  (target p99 < 20 ms)`);
       console.log(`    gateway's own view      : ${describeHistogram(r.histogram)}`);
@@ -172,7 +176,7 @@ async function main(): Promise<void> {
     await latencyPhase(`latency, stress: ${rate} alert groups/s offered (open loop) + 500 KServe events/s, each group dispatched as it arrives `
       + '(a GitHub without limits; the real one allows 80 dispatches a minute)');
 
-    github.contentCreatingPerMinute = 80;
+    github.setLimit(80);
     await latencyPhase(`latency: ${rate} alert groups/s offered (open loop) + 500 KServe events/s, GitHub answering as documented `
       + '(80 content-creating requests a minute, then 403 with retry-after, which the dispatcher honours)');
   } finally {
