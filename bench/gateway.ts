@@ -101,7 +101,8 @@ async function main(): Promise<void> {
     await waitForHttp(`${url}/readyz`, 60_000).catch((err: Error) => {
       throw new Error(`${err.message}\ngateway output:\n${gateway.output()}`);
     });
-    const probe = await fetch(`${url}/webhooks/kserve`, { method: 'POST', headers: kserveEvent().headers, body: kserveEvent().body });
+    const probeEvent = kserveEvent();
+    const probe = await fetch(`${url}/webhooks/kserve`, { method: 'POST', headers: probeEvent.headers, body: probeEvent.body });
     if (probe.status === 404) throw new Error('the gateway has no /webhooks/kserve: the bench needs the capture endpoint');
 
     const template = alertGroup({ alerts: 3 });

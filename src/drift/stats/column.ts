@@ -93,19 +93,27 @@ export function decimalSort(a: Float64Array): Float64Array | undefined {
   for (let i = 0; i < n; i++) src[i] = keys[i] - min;
   const count = new Uint32Array(65536);
   for (let shift = 0; shift < 32; shift += 16) {
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(src[i] >>> shift) & 0xffff]++;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = count[d];
-      count[d] = sum;
-      sum += c;
-    }
+    digitOffsets(count, src, shift);
     for (let i = 0; i < n; i++) dst[count[(src[i] >>> shift) & 0xffff]++] = src[i];
     [src, dst] = [dst, src];
   }
   for (let i = 0; i < n; i++) a[i] = (src[i] + min) / p;
   return restoreNegativeZeros(a, negativeZeros);
+}
+
+/**
+ * One pass of an LSD radix sort on 16-bit digits: fills `count` with where each digit's run starts
+ * (the exclusive prefix sums of the digit counts of `keys` at `shift`).
+ */
+function digitOffsets(count: Uint32Array, keys: Uint32Array, shift: number): void {
+  count.fill(0);
+  for (let i = 0; i < keys.length; i++) count[(keys[i] >>> shift) & 0xffff]++;
+  let sum = 0;
+  for (let d = 0; d < 65536; d++) {
+    const c = count[d];
+    count[d] = sum;
+    sum += c;
+  }
 }
 
 /** Turns the first `count` zeros of a sorted array into -0. */
@@ -156,14 +164,7 @@ export function radixSort(a: Float64Array): Float64Array {
   for (let pass = 0; pass < 4; pass++) {
     const src = pass < 2 ? kl : kh;
     const shift = (pass & 1) * 16;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(src[i] >>> shift) & 0xffff]++;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = count[d];
-      count[d] = sum;
-      sum += c;
-    }
+    digitOffsets(count, src, shift);
     for (let i = 0; i < n; i++) {
       const at = count[(src[i] >>> shift) & 0xffff]++;
       tl[at] = kl[i];
