@@ -1,2 +1,234 @@
-// Moved to src/testing/ so the demo (src/demo/) can use it without importing from test/.
-export * from '../../src/testing/github';
+import { FakeResponse, LoopbackServer, ReceivedRequest, startLoopback } from './http';
+
+/**
+ * A loopback GitHub REST fake for the real Octokit client: Actions runs, jobs and job logs
+ * (served like GitHub: a 302 redirect to a SECOND host), issues with labels, issue comments,
+ * commit comments and repository_dispatch. State is in memory and inspectable.
+ */
+
+export interface FakeJob {
+  id: number;
+  name: string;
+  conclusion: 'success' | 'failure' | 'cancelled' | 'skipped' | null;
+  steps?: Array<{ name: string; number: number; conclusion: string | null }>;
+  /** The job's raw log (what GitHub's log download returns). */
+  log: string;
+}
+
+export interface FakeRun {
+  id: number;
+  name: string;
+  workflow_id: number;
+  path?: string;
+  head_branch: string;
+  head_sha: string;
+  conclusion: string;
+  event?: string;
+  /** Full name of the head repository (differs from the base for fork PRs). */
+  head_repository?: string;
+  jobs: FakeJob[];
+}
+
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason?: string | null;
+  labels: string[];
+  comments: Array<{ id: number; body: string }>;
+}
+
+export interface FakeCommitComment {
+  id: number;
+  commit_id: string;
+  body: string;
+}
+
+export interface GitHubFakeOptions {
+  /** `owner/name` served. @default acme/model */
+  readonly repository?: string;
+  readonly runs?: FakeRun[];
+  /** Delay (ms) for issue listing: widens race windows in concurrency tests. */
+  readonly listDelayMs?: number;
+}
+
+export interface GitHubFake extends LoopbackServer {
+  /** The second host that serves log downloads after the redirect. */
+  readonly logsHost: LoopbackServer;
+  readonly issues: FakeIssue[];
+  readonly commitComments: FakeCommitComment[];
+  readonly dispatches: unknown[];
+  readonly runs: FakeRun[];
+  /** Every text body posted (issue bodies, comments, commit comments). */
+  postedBodies(): string[];
+}
+
+export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<GitHubFake> {
+  const repository = opts.repository ?? 'acme/model';
+  const runs = opts.runs ?? [];
+  const issues: FakeIssue[] = [];
+  const commitComments: FakeCommitComment[] = [];
+  const dispatches: unknown[] = [];
+  let nextId = 1000;
+  const logs = new Map<string, string>();
+
+  const logsHost = await startLoopback((req) => {
+    const text = logs.get(req.path);
+    if (!text) return { status: 404, body: 'no such log' };
+    if (!req.url.searchParams.get('sig')) return { status: 403, body: 'missing signature' };
+    // Real log downloads must not carry the API token to the storage host.
+    if (req.headers.authorization) return { status: 400, body: 'authorization header not allowed on the log host' };
+    return { status: 200, headers: { 'content-type': 'text/plain' }, body: text };
+  });
+
+  const base = `/repos/${repository}`;
+  const issueJson = (i: FakeIssue, url: string) => ({
+    id: i.number,
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    state: i.state,
+    state_reason: i.state_reason ?? null,
+    labels: i.labels.map((name) => ({ name })),
+    html_url: `${url}/${repository}/issues/${i.number}`,
+    comments: i.comments.length,
+  });
+
+  let server: LoopbackServer;
+  const handle = async (req: ReceivedRequest): Promise<FakeResponse> => {
+    const url = server.url;
+    const p = req.path;
+    if (!req.headers.authorization) return { status: 401, body: { message: 'Requires authentication' } };
+    if (!p.startsWith(base + '/')) return { status: 404, body: { message: `Not Found (${p})` } };
+    const rest = p.slice(base.length);
+    let m: RegExpExecArray | null;
+    if ((m = /^\/actions\/runs\/(\d+)$/.exec(rest)) && req.method === 'GET') {
+      const run = runs.find((r) => r.id === Number(m![1]));
+      if (!run) return { status: 404, body: { message: 'Not Found' } };
+      return {
+        status: 200,
+        body: {
+          id: run.id,
+          name: run.name,
+          workflow_id: run.workflow_id,
+          path: run.path ?? `.github/workflows/${run.name}.yml`,
+          head_branch: run.head_branch,
+          head_sha: run.head_sha,
+          conclusion: run.conclusion,
+          event: run.event ?? 'push',
+          html_url: `${url}/${repository}/actions/runs/${run.id}`,
+          repository: { full_name: repository },
+          head_repository: { full_name: run.head_repository ?? repository },
+        },
+      };
+    }
+    if ((m = /^\/actions\/runs\/(\d+)\/jobs$/.exec(rest)) && req.method === 'GET') {
+      const run = runs.find((r) => r.id === Number(m![1]));
+      if (!run) return { status: 404, body: { message: 'Not Found' } };
+      const jobs = run.jobs.map((j) => ({
+        id: j.id,
+        run_id: run.id,
+        name: j.name,
+        status: 'completed',
+        conclusion: j.conclusion,
+        html_url: `${url}/${repository}/actions/runs/${run.id}/job/${j.id}`,
+        steps: (j.steps ?? []).map((s) => ({ ...s, status: 'completed' })),
+      }));
+      return { status: 200, body: { total_count: jobs.length, jobs } };
+    }
+    if ((m = /^\/actions\/jobs\/(\d+)\/logs$/.exec(rest)) && req.method === 'GET') {
+      const job = runs.flatMap((r) => r.jobs).find((j) => j.id === Number(m![1]));
+      if (!job) return { status: 404, body: { message: 'Not Found' } };
+      const logPath = `/blob/job-${job.id}.txt`;
+      logs.set(logPath, job.log);
+      return { status: 302, headers: { location: `${logsHost.url}${logPath}?sig=fake-signature` } };
+    }
+    if ((m = /^\/actions\/workflows\/([^/]+)\/runs$/.exec(rest)) && req.method === 'GET') {
+      const status = req.url.searchParams.get('status');
+      const branch = req.url.searchParams.get('branch');
+      const list = runs
+        .filter((r) => String(r.workflow_id) === m![1] || r.path?.endsWith(`/${m![1]}`))
+        .filter((r) => !status || r.conclusion === status)
+        .filter((r) => !branch || r.head_branch === branch)
+        .sort((a, b) => b.id - a.id)
+        .map((r) => ({ id: r.id, head_branch: r.head_branch, head_sha: r.head_sha, conclusion: r.conclusion, workflow_id: r.workflow_id }));
+      return { status: 200, body: { total_count: list.length, workflow_runs: list } };
+    }
+    if (rest === '/issues' && req.method === 'GET') {
+      if (opts.listDelayMs) await new Promise((r) => setTimeout(r, opts.listDelayMs));
+      const state = req.url.searchParams.get('state') ?? 'open';
+      const labels = (req.url.searchParams.get('labels') ?? '').split(',').filter(Boolean);
+      const list = issues
+        .filter((i) => state === 'all' || i.state === state)
+        .filter((i) => labels.every((l) => i.labels.includes(l)))
+        .sort((a, b) => b.number - a.number)
+        .map((i) => issueJson(i, url));
+      return { status: 200, body: list };
+    }
+    if (rest === '/issues' && req.method === 'POST') {
+      const b = req.json as { title?: string; body?: string; labels?: string[] };
+      if (!b?.title) return { status: 422, body: { message: 'Validation Failed', errors: [{ field: 'title', code: 'missing_field' }] } };
+      const issue: FakeIssue = { number: issues.length + 1, title: b.title, body: b.body ?? '', state: 'open', labels: b.labels ?? [], comments: [] };
+      issues.push(issue);
+      return { status: 201, body: issueJson(issue, url) };
+    }
+    if ((m = /^\/issues\/(\d+)$/.exec(rest))) {
+      const issue = issues.find((i) => i.number === Number(m![1]));
+      if (!issue) return { status: 404, body: { message: 'Not Found' } };
+      if (req.method === 'PATCH') {
+        const b = req.json as Partial<{ title: string; body: string; state: 'open' | 'closed'; state_reason: string; labels: string[] }>;
+        Object.assign(issue, b);
+      }
+      return { status: 200, body: issueJson(issue, url) };
+    }
+    if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
+      const issue = issues.find((i) => i.number === Number(m![1]));
+      if (!issue) return { status: 404, body: { message: 'Not Found' } };
+      if (req.method === 'POST') {
+        const c = { id: nextId++, body: (req.json as { body: string }).body };
+        issue.comments.push(c);
+        return { status: 201, body: { ...c, html_url: `${url}/${repository}/issues/${issue.number}#issuecomment-${c.id}` } };
+      }
+      return { status: 200, body: issue.comments };
+    }
+    if ((m = /^\/commits\/([0-9a-f]{7,40})\/comments$/.exec(rest))) {
+      if (req.method === 'POST') {
+        const c = { id: nextId++, commit_id: m[1], body: (req.json as { body: string }).body };
+        commitComments.push(c);
+        return { status: 201, body: { ...c, html_url: `${url}/${repository}/commit/${m[1]}#commitcomment-${c.id}` } };
+      }
+      return { status: 200, body: commitComments.filter((c) => c.commit_id === m![1]) };
+    }
+    if ((m = /^\/comments\/(\d+)$/.exec(rest)) && req.method === 'PATCH') {
+      const c = commitComments.find((x) => x.id === Number(m![1]));
+      if (!c) return { status: 404, body: { message: 'Not Found' } };
+      c.body = (req.json as { body: string }).body;
+      return { status: 200, body: { ...c, html_url: `${url}/${repository}/commit/${c.commit_id}#commitcomment-${c.id}` } };
+    }
+    if (rest === '/dispatches' && req.method === 'POST') {
+      dispatches.push(req.json);
+      return { status: 204 };
+    }
+    return { status: 404, body: { message: `Not Found (${req.method} ${p})` } };
+  };
+  server = await startLoopback(handle);
+
+  return {
+    url: server.url,
+    requests: server.requests,
+    logsHost,
+    issues,
+    commitComments,
+    dispatches,
+    runs,
+    postedBodies: () => [
+      ...issues.flatMap((i) => [i.title, i.body, ...i.comments.map((c) => c.body)]),
+      ...commitComments.map((c) => c.body),
+    ],
+    close: async () => {
+      await server.close();
+      await logsHost.close();
+    },
+  };
+}
