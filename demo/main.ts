@@ -6,12 +6,12 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { ActionsLog } from './actions-log';
 import { ProcessGroup, type GroupChild } from './group';
 import { writeHtmlReport } from './html';
-import { gatewayScrapedSeries } from '../k8s/mlops/gateway';
-import { ruleProfiles } from '../k8s/mlops/rules';
-import { startGitHubFake, type GitHubFake } from '../testing/github';
-import { startGithubDispatchFake, type GithubDispatchFake } from '../testing/github-dispatch';
-import { readRole, startKubernetesFake, type KubernetesFake } from '../testing/kubernetes-api';
-import { freePort } from '../testing/net';
+import { gatewayScrapedSeries } from '../src/k8s/mlops/gateway';
+import { ruleProfiles } from '../src/k8s/mlops/rules';
+import { startGitHubFake, type GitHubFake } from '../test/fakes/github';
+import { startGithubDispatchFake, type GithubDispatchFake } from '../test/fakes/github-dispatch';
+import { readRole, startKubernetesFake, type KubernetesFake } from '../test/fakes/kubernetes-api';
+import { freePort } from '../test/support/net';
 
 /**
  * `npm run demo`: the self-healing loop on one machine (docs/demo.md). Real MLflow, the real
@@ -19,7 +19,7 @@ import { freePort } from '../testing/net';
  * rules and real Alertmanager with dist/monitoring/alertmanager.yaml; loopback fakes for GitHub and
  * the Kubernetes API whose traffic lands in OUT/outbox. Scenarios: latency, drift, pipeline.
  */
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
 const mlopsBin = path.join(root, 'bin', 'mlops');
 const trainPy = path.join(root, '.venvs', 'train', 'bin', 'python');

@@ -10,7 +10,7 @@ import { createCaptureModule } from '../../src/gateway/capture';
 import { loadGatewayConfig } from '../../src/gateway/config';
 import { silentLogger } from '../../src/gateway/logger';
 import { startGateway, type RunningGateway } from '../../src/gateway/server';
-import { seededRandom } from '../../src/testing/random';
+import { seededRandom } from '../support/random';
 
 /**
  * The online mode end to end through the real gateway: payload-logger events and feedback go in over HTTP,
