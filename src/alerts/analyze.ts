@@ -12,7 +12,7 @@ import type { Report } from '../analysis/report';
 import type { AnalysisStore } from '../analysis/store';
 import { alertCatalog, type AlertType } from '../config/metrics';
 import { teamById, teams, type TeamId } from '../config/teams';
-import type { WebhookAlert } from '../gateway/schema';
+import type { WebhookAlert } from '../contracts/alertmanager';
 
 /** The alert analysis report (`--json` prints it inside the shared envelope, kind `alert`). */
 export interface AlertReport extends Report {

@@ -1,6 +1,7 @@
 import { Component, github, Project } from 'projen';
 import { checkout, HOMELAB_RUNNER, job, setupNode } from './lib/jobs';
 import { createWorkflow } from './lib/workflow';
+import { dispatchEventTypes } from '../contracts/dispatch';
 
 const { JobPermission } = github.workflows;
 
@@ -27,7 +28,7 @@ export class AlertAnalysisWorkflow extends Component {
     super(project);
     this.workflow = createWorkflow(project, {
       name: 'alert-analysis',
-      triggers: { repositoryDispatch: { types: ['alert'] } },
+      triggers: { repositoryDispatch: { types: [dispatchEventTypes.alert] } },
       // A re-notified group waits for the running analysis of the same group instead of racing its post.
       concurrency: {
         group: '${{ github.workflow }}-${{ github.event.client_payload.group.groupKey || github.run_id }}',

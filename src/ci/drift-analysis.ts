@@ -2,6 +2,7 @@ import { Component, github, Project } from 'projen';
 import { uses } from './lib/actions';
 import { checkout, HOMELAB_RUNNER, job, setupNode } from './lib/jobs';
 import { createWorkflow } from './lib/workflow';
+import { dispatchEventTypes } from '../contracts/dispatch';
 
 const { JobPermission } = github.workflows;
 
@@ -41,7 +42,7 @@ export class DriftAnalysisWorkflow extends Component {
     this.workflow = createWorkflow(project, {
       name: 'drift-analysis',
       triggers: {
-        repositoryDispatch: { types: ['drift'] },
+        repositoryDispatch: { types: [dispatchEventTypes.drift] },
         schedule: [{ cron: options.schedule ?? '23 */6 * * *' }],
         workflowDispatch: {},
       },

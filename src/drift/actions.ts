@@ -5,6 +5,7 @@ import { Redactor, Sink, createSink, teamMentions } from '../analysis';
 import type { DriftReport } from './analyze';
 import type { Urgency } from './rules';
 import { teamById } from '../config/teams';
+import { dispatchEventTypes, type RetrainDispatchPayload } from '../contracts/dispatch';
 
 /**
  * Acting on the urgency the rules computed (never on anything an LLM said):
@@ -95,7 +96,7 @@ export async function act(report: DriftReport, opts: ActionOptions): Promise<Dri
       await octokit.repos.createDispatchEvent({
         owner,
         repo: name,
-        event_type: 'retrain',
+        event_type: dispatchEventTypes.retrain,
         client_payload: {
           model: report.model,
           window: report.window,
@@ -103,7 +104,7 @@ export async function act(report: DriftReport, opts: ActionOptions): Promise<Dri
           rootCause: report.rootCause,
           affectedFeatures: report.affectedFeatures,
           dedupeKey: report.dedupeKey,
-        },
+        } satisfies RetrainDispatchPayload,
       });
       return { kind: 'retrain-dispatch', detail: `repository_dispatch retrain for ${report.model} on ${repo}` };
     }

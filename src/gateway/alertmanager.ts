@@ -2,11 +2,13 @@ import { compactGroup, dispatchPayloadLimitBytes } from './compact';
 import { Dispatcher } from './dispatcher';
 import { Outbox } from './outbox';
 import { HttpError, type RouteModule } from './routes';
-import { parseAlertmanagerPayload } from './schema';
+import { parseAlertmanagerPayload } from '../contracts/alertmanager';
+import { dispatchEventTypes, type GroupEventType } from '../contracts/dispatch';
+import { gatewayPaths } from '../contracts/gateway';
 
 /** `repository_dispatch` event type of a group: `drift` when its common `type` label says so. */
-export function eventTypeOf(commonLabels: Record<string, string>): 'drift' | 'alert' {
-  return commonLabels.type === 'drift' ? 'drift' : 'alert';
+export function eventTypeOf(commonLabels: Record<string, string>): GroupEventType {
+  return commonLabels.type === 'drift' ? dispatchEventTypes.drift : dispatchEventTypes.alert;
 }
 
 /**
@@ -26,7 +28,7 @@ export const alertmanagerRoutes: RouteModule = {
     return [
       {
         method: 'POST',
-        path: '/webhooks/alertmanager',
+        path: gatewayPaths.alertmanagerWebhook,
         auth: 'bearer',
         listener: 'alertmanager',
         endpoint: 'alertmanager',

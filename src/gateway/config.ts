@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { defaultGatewayPort, gatewayEnv } from '../contracts/gateway';
 
 /** The gateway's settings, from flags (win) and environment. See docs/gateway.md. */
 export interface GatewayConfig {
@@ -57,24 +58,8 @@ export interface GatewaySettingsInput {
   dispatchTimeoutMs?: string;
 }
 
-/** Setting → environment variable (and the flag the CLI offers). */
-export const gatewayEnv: Record<keyof GatewaySettingsInput, string> = {
-  port: 'PORT',
-  alertmanagerPort: 'ALERTMANAGER_PORT',
-  kservePort: 'KSERVE_PORT',
-  host: 'HOST',
-  token: 'GATEWAY_TOKEN',
-  githubToken: 'GITHUB_TOKEN',
-  githubRepository: 'GITHUB_REPOSITORY',
-  githubApiUrl: 'GITHUB_API_URL',
-  stateDir: 'GATEWAY_STATE_DIR',
-  maxBodyBytes: 'GATEWAY_MAX_BODY_BYTES',
-  dedupeWindowSeconds: 'GATEWAY_DEDUPE_WINDOW_SECONDS',
-  maxAttempts: 'GATEWAY_DISPATCH_MAX_ATTEMPTS',
-  backoffBaseMs: 'GATEWAY_BACKOFF_BASE_MS',
-  backoffMaxMs: 'GATEWAY_BACKOFF_MAX_MS',
-  dispatchTimeoutMs: 'GATEWAY_DISPATCH_TIMEOUT_MS',
-};
+/** Setting → environment variable (and the flag the CLI offers); declared in src/contracts/gateway.ts. */
+export { gatewayEnv };
 
 export class GatewayConfigError extends Error {}
 
@@ -112,7 +97,7 @@ export function loadGatewayConfig(flags: GatewaySettingsInput, env: NodeJS.Proce
   }
   const backoffBaseMs = int('GATEWAY_BACKOFF_BASE_MS', get('backoffBaseMs'), 1_000, 1, 3_600_000);
   return {
-    port: int('PORT', get('port'), 8080, 0, 65535),
+    port: int('PORT', get('port'), defaultGatewayPort, 0, 65535),
     ...(get('alertmanagerPort') !== undefined ? { alertmanagerPort: int('ALERTMANAGER_PORT', get('alertmanagerPort'), 0, 0, 65535) } : {}),
     ...(get('kservePort') !== undefined ? { kservePort: int('KSERVE_PORT', get('kservePort'), 0, 0, 65535) } : {}),
     host: get('host') ?? '0.0.0.0',

@@ -9,6 +9,7 @@ import { createGatewayMetrics } from './metrics';
 import {
   HttpError, routeModules, type GatewayContext, type GatewayResponse, type HttpMethod, type Listener, type Route, type RouteModule,
 } from './routes';
+import { gatewayPaths } from '../contracts/gateway';
 
 /** Constant-time bearer check: both sides are hashed first, so lengths never leak either. */
 export function bearerMatches(header: string | undefined, token: string): boolean {
@@ -23,7 +24,7 @@ const drainLimitBytes = 16 * 1024 * 1024;
 
 /** A route's listener (the capture endpoint defaults to the `kserve` listener). */
 export function listenerOf(route: Route): Listener {
-  return route.listener ?? (route.path === '/webhooks/kserve' ? 'kserve' : 'main');
+  return route.listener ?? (route.path === gatewayPaths.kserveWebhook ? 'kserve' : 'main');
 }
 
 export interface RunningGateway {

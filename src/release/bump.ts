@@ -1,17 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { Git, isNonFastForward } from './git';
 import {
-  digestProblem,
   formatRelease,
-  imageProblem,
   parseRelease,
   readRelease,
-  Release,
-  RELEASE_FILE,
   ReleaseUsageError,
   ReleaseWorkError,
   writeRelease,
 } from './release-file';
+import { digestProblem, imageProblem, Release, RELEASE_FILE } from '../contracts/release';
 
 /** The synthesized output a bump regenerates and commits with release.json. */
 export const GENERATED_DIR = 'dist';

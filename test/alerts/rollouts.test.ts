@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { gatherContext, offlineReport } from '../../src/alerts/analyze';
 import { describeKubernetesError, loadKubeConfig } from '../../src/alerts/kubernetes';
 import { argocdHistory, defaultArgocdApplication } from '../../src/alerts/rollouts';
-import type { WebhookAlert } from '../../src/gateway/schema';
+import type { WebhookAlert } from '../../src/contracts/alertmanager';
 import { readRole, startKubernetesFake, type KubernetesFake } from '../fakes/kubernetes-api';
 import { alertGroup } from '../gateway/payloads';
 

@@ -76,8 +76,19 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'release.json'), JSON.stringify({
     image: 'ghcr.io/acme/credit-risk', digest: `sha256:${'1'.repeat(64)}`, mlflowModel: 'credit-risk', mlflowVersion: '0', runId: 'none',
   }));
+  // The repository_dispatch event as GITHUB_EVENT_PATH holds it (src/contracts/dispatch.ts).
+  const alert = (alertname: string, fingerprint: string) => ({
+    status: 'firing', labels: { alertname, type: 'drift' }, startsAt: '2026-03-01T11:00:00Z', fingerprint,
+  });
   fs.writeFileSync(path.join(dir, 'alert.json'), JSON.stringify({
-    client_payload: { alerts: [{ labels: { alertname: 'ModelAccuracyLow', type: 'drift' } }, { labels: { alertname: 'PredictionDistributionShift' } }] },
+    client_payload: {
+      outboxId: 'o-1',
+      group: {
+        version: '4', groupKey: '{}:{alertname="drift"}', status: 'firing', receiver: 'mlops-gateway',
+        groupLabels: {}, commonLabels: { type: 'drift' }, commonAnnotations: {}, externalURL: 'http://alertmanager',
+        alerts: [alert('ModelAccuracyLow', 'a1'), alert('PredictionDistributionShift', 'b2')],
+      },
+    },
   }));
 }, 300_000);
 
