@@ -1,33 +1,24 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { DEFAULT_DAILY_BUDGET } from './analyze';
-import { UsageError } from './errors';
-import { providerNames, ProviderName, ReportEnvelope } from './report';
-import { SinkKind, sinkKinds } from './sinks/types';
-import { DEFAULT_PROMPT_TOKENS } from './tokens';
+import { collect, count } from './flags';
+import { DEFAULT_DAILY_BUDGET } from '../analysis/analyze';
+import { UsageError } from '../analysis/errors';
+import { providerNames, ProviderName } from '../analysis/report';
+import type { AnalysisRunOptions } from '../analysis/run';
+import { SinkKind, sinkKinds } from '../analysis/sinks/types';
+import { DEFAULT_PROMPT_TOKENS } from '../analysis/tokens';
 
 /**
- * The CLI conventions shared by `triage`, `analyze-alert` and `analyze-drift` (issue 6):
+ * The flags shared by `triage`, `analyze-alert` and `analyze-drift`:
  * `--provider offline|gemini|openai` (`--offline` short), `--sink stdout|file|github|slack`,
- * `--out DIR`, `--json`; exit 0 report produced, 1 analysis or posting failed, 2 bad usage/input.
+ * `--out DIR`, `--json`; the run itself (exit codes 0/1/2) is src/analysis/run.ts.
  */
 
 /** Parsed shared options. */
-export interface AnalysisCliOptions {
-  /** undefined = automatic (gemini when GEMINI_API_KEY is set, else offline). */
-  readonly provider?: ProviderName;
-  readonly model?: string;
+export interface AnalysisCliOptions extends AnalysisRunOptions {
   readonly sinks: SinkKind[];
-  readonly out?: string;
-  readonly json: boolean;
-  readonly stateDir?: string;
   readonly dailyBudget: number;
   readonly maxPromptTokens: number;
-  readonly timeoutMs?: number;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Adds the shared flags to a command. Call once per analysis command. */
 export function addAnalysisOptions(command: Command): Command {
@@ -42,13 +33,6 @@ export function addAnalysisOptions(command: Command): Command {
     .option('--daily-budget <n>', `LLM calls per provider per UTC day (default ${DEFAULT_DAILY_BUDGET})`)
     .option('--max-prompt-tokens <n>', `largest prompt sent (default ${DEFAULT_PROMPT_TOKENS})`)
     .option('--timeout <ms>', 'per-call LLM timeout in ms (default 60000)');
-}
-
-function positiveInt(flag: string, value: unknown, dflt: number): number {
-  if (value === undefined) return dflt;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a non-negative integer, got "${String(value)}"`);
-  return n;
 }
 
 /** Validates the shared flags commander collected. @throws UsageError */
@@ -68,38 +52,8 @@ export function resolveAnalysisOptions(raw: Record<string, unknown>): AnalysisCl
     out: raw.out as string | undefined,
     json: Boolean(raw.json),
     stateDir: raw.stateDir as string | undefined,
-    dailyBudget: positiveInt('--daily-budget', raw.dailyBudget, DEFAULT_DAILY_BUDGET),
-    maxPromptTokens: positiveInt('--max-prompt-tokens', raw.maxPromptTokens, DEFAULT_PROMPT_TOKENS),
-    timeoutMs: raw.timeout === undefined ? undefined : positiveInt('--timeout', raw.timeout, 60_000),
+    dailyBudget: count('--daily-budget', raw.dailyBudget, DEFAULT_DAILY_BUDGET),
+    maxPromptTokens: count('--max-prompt-tokens', raw.maxPromptTokens, DEFAULT_PROMPT_TOKENS),
+    timeoutMs: raw.timeout === undefined ? undefined : count('--timeout', raw.timeout, 60_000),
   };
-}
-
-/**
- * Writes the report: `--out DIR` → DIR/report.json + DIR/report.md; `--json` → the envelope on
- * stdout; otherwise nothing here (the stdout sink prints the Markdown).
- */
-export function emitReport(envelope: ReportEnvelope, markdown: string, opts: Pick<AnalysisCliOptions, 'out' | 'json'>, stdout: NodeJS.WritableStream = process.stdout): void {
-  if (opts.out) {
-    fs.mkdirSync(opts.out, { recursive: true });
-    fs.writeFileSync(path.join(opts.out, 'report.json'), `${JSON.stringify(envelope, null, 2)}\n`);
-    fs.writeFileSync(path.join(opts.out, 'report.md'), `${markdown}\n`);
-  }
-  if (opts.json) stdout.write(`${JSON.stringify(envelope)}\n`);
-}
-
-/**
- * Runs a command body and maps its outcome to the exit code: resolves → 0 (or the number it
- * returns), UsageError → 2, anything else → 1. Messages go to stderr, prefixed with the command.
- */
-export async function runAnalysisCommand(name: string, body: () => Promise<number | void>): Promise<number> {
-  let code: number;
-  try {
-    code = (await body()) ?? 0;
-  } catch (err) {
-    const usage = err instanceof UsageError;
-    process.stderr.write(`mlops ${name}: ${usage ? '' : 'failed: '}${(err as Error).message}\n`);
-    code = usage ? 2 : 1;
-  }
-  process.exitCode = code;
-  return code;
 }

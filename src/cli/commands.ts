@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { registerBumpImage } from './bump-image';
-import { registerGateway } from './gateway';
 import { registerAnalyzeAlert } from './analyze-alert';
 import { registerAnalyzeDrift } from './analyze-drift';
+import { registerBumpImage } from './bump-image';
+import { registerGateway } from './gateway';
 import { registerTriage } from './triage';
 
 /** Registers one subcommand on the program. One file per command under src/cli/. */

@@ -1,4 +1,5 @@
 import { CsvTable, readCsv } from './csv';
+import { driftDedupeKey } from './episodes';
 import { RootCause, Remediation, RuleConfig, RuleOutcome, Urgency, decide, defaultRuleConfig } from './rules';
 import { Column, ColumnKind } from './stats/column';
 import { DriftThresholds, FeatureDrift, datasetDrift, defaultThresholds, featureDrift } from './stats/feature';
@@ -259,7 +260,7 @@ export function buildAnalysis(input: BuildInput): DriftAnalysis {
   const report: DriftReport = {
     summary: summaryLine(input.model, outcome, input.accuracy),
     team: 'ml',
-    dedupeKey: `drift:${input.model}:episode-${input.episode ?? 1}`,
+    dedupeKey: driftDedupeKey(input.model, input.episode ?? 1),
     model: input.model,
     window: input.window,
     features,

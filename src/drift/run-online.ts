@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../analysis';
-import type { EpisodeStore } from './actions';
 import type { DriftAnalysis } from './analyze';
+import type { EpisodeStore } from './episodes';
 import { MlflowClient, TrainingRun } from './mlflow';
 import { analyzeCaptures, fetchCaptures } from './online';
 import { releaseState } from './release';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EpisodeStore } from '../../src/drift/actions';
 import { driftMarkdown } from '../../src/drift/analyze';
+import { EpisodeStore } from '../../src/drift/episodes';
 import { defaultRuleConfig } from '../../src/drift/rules';
 import { onlineAnalysis } from '../../src/drift/run-online';
 import { createCaptureModule } from '../../src/gateway/capture';
@@ -84,8 +84,14 @@ beforeAll(async () => {
     client_payload: {
       outboxId: 'o-1',
       group: {
-        version: '4', groupKey: '{}:{alertname="drift"}', status: 'firing', receiver: 'mlops-gateway',
-        groupLabels: {}, commonLabels: { type: 'drift' }, commonAnnotations: {}, externalURL: 'http://alertmanager',
+        version: '4',
+        groupKey: '{}:{alertname="drift"}',
+        status: 'firing',
+        receiver: 'mlops-gateway',
+        groupLabels: {},
+        commonLabels: { type: 'drift' },
+        commonAnnotations: {},
+        externalURL: 'http://alertmanager',
         alerts: [alert('ModelAccuracyLow', 'a1'), alert('PredictionDistributionShift', 'b2')],
       },
     },
