@@ -1,7 +1,7 @@
 import { compactGroup, dispatchPayloadLimitBytes } from './compact';
 import { Dispatcher } from './dispatcher';
+import { HttpError, type RouteModule } from './http';
 import { Outbox } from './outbox';
-import { HttpError, type RouteModule } from './routes';
 import { parseAlertmanagerPayload } from '../contracts/alertmanager';
 import { dispatchEventTypes, type GroupEventType } from '../contracts/dispatch';
 import { gatewayPaths } from '../contracts/gateway';

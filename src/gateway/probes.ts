@@ -1,4 +1,4 @@
-import type { RouteModule } from './routes';
+import type { RouteModule } from './http';
 import { gatewayPaths } from '../contracts/gateway';
 
 /**

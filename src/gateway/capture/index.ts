@@ -2,7 +2,7 @@ import { Counter, Gauge } from 'prom-client';
 import { metrics } from '../../config/metrics';
 import { feedbackBodySchema, type CaptureLine } from '../../contracts/captures';
 import { captureEnv, gatewayPaths } from '../../contracts/gateway';
-import { HttpError, type GatewayContext, type Route, type RouteModule } from '../routes';
+import { HttpError, type GatewayContext, type Route, type RouteModule } from '../http';
 import { MalformedEvent, parseLoggerEvent, sampled } from './events';
 import { CaptureRow, CaptureStore } from './store';
 
