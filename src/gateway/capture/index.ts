@@ -1,10 +1,11 @@
 import { Counter, Gauge } from 'prom-client';
+import { MalformedEvent, parseLoggerEvent, sampled } from './events';
+import { CaptureRow, CaptureStore } from './store';
 import { metrics } from '../../config/metrics';
 import { feedbackBodySchema, type CaptureLine } from '../../contracts/captures';
 import { captureEnv, gatewayPaths } from '../../contracts/gateway';
 import { HttpError, type GatewayContext, type Route, type RouteModule } from '../http';
-import { MalformedEvent, parseLoggerEvent, sampled } from './events';
-import { CaptureRow, CaptureStore } from './store';
+import { parseCaptureSettings } from '../settings';
 
 /**
  * Payload capture for drift analysis (issue 8), plugged into the gateway through its route seam:
@@ -35,19 +36,13 @@ export interface CaptureOptions {
   readonly now: () => number;
 }
 
-function envNumber(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return dflt;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
-  return n;
-}
-
+/** The capture settings from the environment, validated by the gateway's one settings schema (settings.ts). */
 export function captureOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): CaptureOptions {
+  const s = parseCaptureSettings(env);
   return {
-    sampleRate: envNumber(env, captureEnv.sampleRate, 1, 0, 1),
-    retentionMs: envNumber(env, captureEnv.retentionDays, 35, 1, 3650) * 86_400_000,
-    accuracyWindowMs: envNumber(env, captureEnv.accuracyWindowHours, 24, 1, 24 * 90) * 3_600_000,
+    sampleRate: s[captureEnv.sampleRate],
+    retentionMs: s[captureEnv.retentionDays] * 86_400_000,
+    accuracyWindowMs: s[captureEnv.accuracyWindowHours] * 3_600_000,
     purgeIntervalMs: 600_000,
     now: Date.now,
   };
