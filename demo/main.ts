@@ -6,6 +6,7 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { ActionsLog } from './actions-log';
 import { ProcessGroup, type GroupChild } from './group';
 import { writeHtmlReport } from './html';
+import { readCsv as readCsvTable } from '../src/drift/csv';
 import { gatewayScrapedSeries } from '../src/k8s/mlops/gateway';
 import { ruleProfiles } from '../src/k8s/mlops/rules';
 import { startGitHubFake, type GitHubFake } from '../test/fakes/github';
@@ -159,22 +160,19 @@ interface Stack {
   writtenDispatches: number;
 }
 
+/** A CSV as the model's v1 instances (one object per row, missing → null); the `label` column goes to `labels`. */
 function readCsv(file: string, labels?: number[]): Record<string, unknown>[] {
-  const [header, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
-  const cols = header.split(',');
-  return rows.map((r) => {
-    const cells = r.split(',');
-    const o: Record<string, unknown> = {};
-    cols.forEach((c, i) => {
-      if (c === 'label') {
-        labels?.push(Number(cells[i]));
-        return;
-      }
-      const v = cells[i];
-      o[c] = v === '' ? null : /^-?[0-9.]+(e-?[0-9]+)?$/.test(v) ? Number(v) : v;
-    });
-    return o;
-  });
+  const table = readCsvTable(file);
+  const rows = Array.from({ length: table.rows }, () => ({}) as Record<string, unknown>);
+  for (const name of table.header) {
+    const column = table.columns.get(name)!;
+    for (let i = 0; i < table.rows; i++) {
+      const v = column.kind === 'numerical' ? (Number.isNaN(column.values[i]) ? null : column.values[i]) : column.values[i];
+      if (name === 'label') labels?.push(Number(v));
+      else rows[i][name] = v;
+    }
+  }
+  return rows;
 }
 
 async function startPredictor(s: Stack, delayMs: number): Promise<void> {

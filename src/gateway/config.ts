@@ -59,9 +59,6 @@ export interface GatewaySettingsInput {
   dispatchTimeoutMs?: string;
 }
 
-/** Setting → environment variable (and the flag the CLI offers); declared in src/contracts/gateway.ts. */
-export { gatewayEnv };
-
 export class GatewayConfigError extends Error {}
 
 /**

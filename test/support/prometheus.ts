@@ -29,16 +29,6 @@ export function findBinary(names: readonly string[], debianPackage: string): str
   throw new Error(`none of ${names.join(', ')} is on PATH (Debian package ${debianPackage})`);
 }
 
-export function binariesAvailable(): boolean {
-  try {
-    findBinary(['prometheus'], 'prometheus');
-    findBinary(['alertmanager', 'prometheus-alertmanager'], 'prometheus-alertmanager');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function started(proc: ManagedProcess, url: string, dir: string, port: number): Promise<RunningBinary> {
   try {
     await waitForHttp(`${url}/-/ready`, 60_000);
