@@ -1,4 +1,4 @@
-import type { AlertReport } from './analyze';
+import type { AlertReport } from './report';
 import { closeResolvedIssue } from './resolve';
 import { UsageError } from '../analysis/errors';
 import type { Redactor } from '../analysis/redact';

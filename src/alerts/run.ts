@@ -1,6 +1,8 @@
-import { explain, gatherContext, offlineReport, toMarkdown, type ContextOptions } from './analyze';
+import { explain } from './explain';
+import { gatherContext, offlineReport, type ContextOptions } from './gather';
 import { readAlertGroup } from './input';
 import { alertPublication } from './publish';
+import { toMarkdown } from './render';
 import { UsageError } from '../analysis/errors';
 import { Redactor } from '../analysis/redact';
 import { envelope } from '../analysis/report';

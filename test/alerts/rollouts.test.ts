@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { gatherContext, offlineReport } from '../../src/alerts/analyze';
+import { gatherContext, offlineReport } from '../../src/alerts/gather';
 import { describeKubernetesError, loadKubeConfig } from '../../src/alerts/kubernetes';
 import { argocdHistory, defaultArgocdApplication } from '../../src/alerts/rollouts';
 import type { WebhookAlert } from '../../src/contracts/alertmanager';
