@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { Redactor, Sink, createSink, teamMentions } from '../analysis';
-import type { DriftReport } from './analyze';
+import type { DriftReport } from './report';
 import { teamById } from '../config/teams';
 import { dispatchEventTypes, type RetrainDispatchPayload } from '../contracts/dispatch';
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DriftReport } from './analyze';
+import type { DriftReport } from './report';
 import type { Urgency } from './rules';
 
 /**

@@ -1,5 +1,6 @@
-import { Baselines, DriftAnalysis, buildAnalysis } from './analyze';
+import { DriftAnalysis, buildAnalysis } from './analyze';
 import type { TrainingRun } from './mlflow';
+import type { Baselines } from './report';
 import { defaultRuleConfig, RuleConfig } from './rules';
 import { captureLineSchema, type CaptureLine } from '../contracts/captures';
 import { gatewayPaths } from '../contracts/gateway';

@@ -1,4 +1,4 @@
-import type { DriftReport } from './analyze';
+import type { DriftReport } from './report';
 import type { ReportEnvelope } from '../analysis/report';
 import type { Publication } from '../analysis/run';
 

@@ -1,9 +1,10 @@
 import { act } from './actions';
-import { analyzeTables, driftMarkdown, type AnalysisOptions, type DriftAnalysis } from './analyze';
+import { analyzeTables, type AnalysisOptions, type DriftAnalysis } from './analyze';
 import { readCsv } from './csv';
 import { EpisodeStore, recordEpisode } from './episodes';
 import { explain } from './explain';
 import { driftPublication } from './publish';
+import { driftMarkdown } from './render';
 import type { RuleConfig } from './rules';
 import { onlineAnalysis, type OnlineRunOptions } from './run-online';
 import { UsageError } from '../analysis/errors';
