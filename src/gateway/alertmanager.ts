@@ -18,8 +18,9 @@ export function eventTypeOf(commonLabels: Record<string, string>): GroupEventTyp
  */
 export const alertmanagerRoutes: RouteModule = {
   name: 'alertmanager',
-  init(ctx) {
+  async init(ctx) {
     const outbox = new Outbox(ctx.stateDir, ctx.config.dedupeWindowSeconds * 1000);
+    await outbox.ready();
     const dispatcher = new Dispatcher(ctx.config, outbox, ctx.metrics, ctx.logger);
     ctx.addReadinessCheck('outbox', () => outbox.healthy());
     ctx.onShutdown(() => outbox.close());

@@ -143,6 +143,11 @@ export class Outbox {
     });
   }
 
+  /** Resolves when the writer thread is running (the gateway awaits it before it listens). */
+  ready(): Promise<void> {
+    return this.writer.ready();
+  }
+
   /** Durably records a group; resolves after the commit (fsync). */
   accept(input: AcceptInput): Promise<AcceptResult> {
     if (this.closed) return Promise.reject(new Error('outbox is closed'));

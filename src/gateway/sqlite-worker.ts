@@ -39,7 +39,8 @@ export function serveWriter(handlers: Record<string, (msg: WriterMessage) => Wri
   if (!port) throw new Error('a SQLite writer module runs on a worker thread');
   port.on('message', (msg: WriterMessage) => {
     try {
-      const handle = handlers[msg.type];
+      // `ping` answers once the module has loaded (and opened its database): the thread is ready.
+      const handle = msg.type === 'ping' ? () => ({ result: null }) : handlers[msg.type];
       if (!handle) throw new Error(`unknown message type "${msg.type}"`);
       port.postMessage({ seq: msg.seq, ok: true, ...handle(msg) });
     } catch (err) {

@@ -66,6 +66,14 @@ export class SqliteWriterThread<Item, Result> {
     });
   }
 
+  /**
+   * Starts the thread now and resolves when it answers, so the first write does not wait for the
+   * thread to start (from the TypeScript sources that includes loading the transpiler).
+   */
+  async ready(): Promise<void> {
+    await this.call({ type: 'ping' });
+  }
+
   /** Commits everything queued (and in flight), closes the thread's database and stops it. */
   async close(): Promise<void> {
     if (this.closed) return;

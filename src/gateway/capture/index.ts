@@ -85,6 +85,7 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
     async init(ctx: GatewayContext): Promise<Route[]> {
       const opts = { ...captureOptionsFromEnv(), ...overrides };
       const store = new CaptureStore(ctx.stateDir);
+      await store.ready();
       const stored = new Counter({
         name: metrics.capturesStored.name, help: metrics.capturesStored.help, labelNames: ['model_name'], registers: [ctx.registry],
       });

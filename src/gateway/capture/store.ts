@@ -105,6 +105,11 @@ export class CaptureStore {
     this.writer = new SqliteWriterThread<WriteItem, boolean>({ name: 'capture store', entry: path.join(__dirname, 'store-writer.worker'), file, batchType: 'write' });
   }
 
+  /** Resolves when the writer thread is running (the gateway awaits it before it listens). */
+  ready(): Promise<void> {
+    return this.writer.ready();
+  }
+
   private prepare(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
