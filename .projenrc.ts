@@ -141,11 +141,19 @@ project.gitattributes.addAttributes('/imports/**', 'linguist-generated');
 project.gitignore.removePatterns('/dist/');
 project.gitignore.include('/dist/');
 
-// CRD bindings: imports/ from the local CRD files listed in cdk8s.yaml (../shared/reference/crds/, beside
-// the clone in CI). Deterministic; committed; core kinds come from cdk8s-plus-30 (never `cdk8s import k8s`).
+// CRD bindings: imports/ from the vendored CRD files listed in cdk8s.yaml (vendor/crds/). Deterministic;
+// committed; core kinds come from cdk8s-plus-30 (never `cdk8s import k8s`).
 project.addTask('import', {
   description: 'Regenerate the CRD bindings in imports/ from the CRD files listed in cdk8s.yaml',
   exec: 'cdk8s import --no-check-upgrade --language typescript --output imports',
+});
+
+// vendor/ holds the upstream files build and tests read (CRDs, provider docs), so a clone needs nothing
+// beside it. This re-downloads them at the tags in src/config/versions.ts (`vendoredUpstreams`); it needs
+// network access to GitHub and fails without touching vendor/ when there is none.
+project.addTask('vendor:refresh', {
+  description: 'Re-download vendor/ from upstream at the tags pinned in src/config/versions.ts (needs GitHub access)',
+  exec: 'ts-node --transpile-only scripts/vendor/refresh.ts',
 });
 project.eslint?.addIgnorePattern('imports/');
 
