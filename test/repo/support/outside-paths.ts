@@ -51,12 +51,16 @@ const RULES: ReadonlyArray<{ rule: Rule; re: RegExp; applies: (file: string) => 
   },
 ];
 
+/** This check's own rules and tests: they spell out the patterns they look for. */
+const SELF = new Set(['test/repo/support/outside-paths.ts', 'test/repo/self-contained.test.ts']);
+
 /**
  * Findings in one file's text that are not allowed. `allowed` holds `file|match` pairs that are
  * deliberate (each listed with its reason where it is declared).
  */
 export function findOutsidePaths(file: string, text: string, allowed: ReadonlySet<string> = new Set()): Finding[] {
   const out: Finding[] = [];
+  if (SELF.has(file)) return out;
   const lines = text.split('\n');
   for (const { rule, re, applies } of RULES) {
     if (!applies(file)) continue;
