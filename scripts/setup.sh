@@ -10,8 +10,9 @@ log() { printf '[setup] %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------------
 # prometheus/prometheus-alertmanager: promtool, amtool and the real servers used in tests;
-# chromium: renders the demo's HTML report headless in its test.
-APT_PACKAGES=(git jq sqlite3 prometheus prometheus-alertmanager chromium)
+# chromium: renders the demo's HTML report headless in its test;
+# shellcheck: actionlint runs it on every workflow `run:` script (test/ci/hygiene.test.ts).
+APT_PACKAGES=(git jq sqlite3 prometheus prometheus-alertmanager chromium shellcheck)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
