@@ -135,6 +135,19 @@ export const githubActions = {
   trivy: { action: 'aquasecurity/trivy-action', sha: 'ed142fd0673e97e23eac54620cfb913e5ce36c25', version: 'v0.36.0' },
 } as const satisfies Record<string, PinnedAction>;
 
+/**
+ * The container platform-ci's suite runs in: Debian 12 (bookworm), the system scripts/setup.sh installs
+ * packages for (on ubuntu-24.04 `chromium` is a snap). Multi-arch index digest of docker.io/library/debian:bookworm
+ * as pinned in two independent public repositories (a Proton 11 build script and a Dockerfile; public code
+ * search, 2026-12-04), since this machine has no registry access. `mlops pin-images` re-resolves it; by hand:
+ * `crane digest debian:bookworm`.
+ */
+export const ciContainerImage = {
+  repository: 'docker.io/library/debian',
+  tag: 'bookworm',
+  digest: 'sha256:2c037a04925515fdd6ea85ea14a682d0e79931f5e9f5d07b6dbfc6ba12f9e858',
+} as const satisfies PinnedImage;
+
 /** Runtimes the workflows set up (match the repo: Node 20, Python 3.11). */
 export const ciNodeVersion = '20.20';
 export const ciPythonVersion = '3.11';
