@@ -5,6 +5,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { refreshVendor } from '../../scripts/vendor/refresh';
 import { gitBlobId, rawUrl, vendoredFiles, vendoredSets, VendorLock } from '../../scripts/vendor/sources';
 import { vendoredUpstreams } from '../../src/config/versions';
 
@@ -83,7 +84,7 @@ function fakeRaw(missing?: string): Promise<{ server: Server; base: string }> {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
 }
 
-function refresh(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function refreshCli(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((ok) => {
     execFile(join(ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'scripts/vendor/refresh.ts'], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
       ok({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
@@ -95,12 +96,13 @@ describe('vendor:refresh', () => {
   beforeEach(() => { out = mkdtempSync(join(tmpdir(), 'vendor-refresh-')); });
   afterEach(() => rmSync(out, { recursive: true, force: true }));
 
-  test('downloads every file from <base>/<repo>/<tag>/<path> and reproduces vendor/ byte for byte', async () => {
+  test('downloads every file from <base>/<repo>/<tag>/<path> and reproduces vendor/ and its lock byte for byte', async () => {
     const { server, base } = await fakeRaw();
     try {
-      const r = await refresh({ VENDOR_RAW_BASE: base, VENDOR_DIR: out });
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
+      const lines: string[] = [];
+      const written = await refreshVendor({ rawBase: base, vendorDir: out, log: (l) => lines.push(l) });
+      expect(written).toEqual(lock);
+      expect(lines).toHaveLength(vendoredFiles().length);
       expect(filesUnder(out)).toEqual(filesUnder(VENDOR).filter((f) => f !== 'README.md'));
       for (const f of filesUnder(out)) expect([f, readFileSync(join(out, f)).equals(readFileSync(join(VENDOR, f)))]).toEqual([f, true]);
     } finally {
@@ -111,19 +113,18 @@ describe('vendor:refresh', () => {
   test('a file missing upstream fails naming it, and writes nothing', async () => {
     const { server, base } = await fakeRaw('proxmox-provider/resources/download_file.md');
     try {
-      const r = await refresh({ VENDOR_RAW_BASE: base, VENDOR_DIR: out });
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain('bpg/terraform-provider-proxmox has no docs/resources/download_file.md at v0.111.1');
+      await expect(refreshVendor({ rawBase: base, vendorDir: out })).rejects.toThrow(
+        'bpg/terraform-provider-proxmox has no docs/resources/download_file.md at v0.111.1');
       expect(filesUnder(out)).toEqual([]);
     } finally {
       server.close();
     }
   });
 
-  test('no network: fails clearly, and writes nothing', async () => {
+  test('the task without network: exit 1, a message saying GitHub is unreachable, nothing written', async () => {
     const { server, base } = await fakeRaw();
     await new Promise((ok) => server.close(ok)); // nothing listens on that port any more
-    const r = await refresh({ VENDOR_RAW_BASE: base, VENDOR_DIR: out });
+    const r = await refreshCli({ VENDOR_RAW_BASE: base, VENDOR_DIR: out });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^vendor:refresh failed, .* left unchanged: cannot reach http:\/\/127\.0\.0\.1:\d+\/argoproj\/argo-cd\/v3\.5\.1\/LICENSE \(ECONNREFUSED\): vendor:refresh needs network access to GitHub\n$/);
     expect(filesUnder(out)).toEqual([]);
