@@ -49,6 +49,10 @@ export class PlatformCiWorkflow extends Component {
       [PlatformCiJobs.TEST_ALL]: this.testAllJob(options.timeoutMinutes ?? 90),
       [PlatformCiJobs.GATE]: gateJob([PlatformCiJobs.TEST_ALL]),
     });
+    // Docker's default 64 MB /dev/shm is too small for headless Chromium (the demo report's rendering test).
+    // GitHub reads `container.options` as one string; projen types it as a list (rendered as a YAML
+    // sequence, which actionlint rejects), hence the override.
+    this.workflow.file?.addOverride(`jobs.${PlatformCiJobs.TEST_ALL}.container.options`, '--shm-size=1g');
   }
 
   private testAllJob(timeoutMinutes: number): github.workflows.Job {
