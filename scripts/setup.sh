@@ -10,8 +10,11 @@ log() { printf '[setup] %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------------
 # prometheus/prometheus-alertmanager: promtool, amtool and the real servers used in tests;
-# chromium: renders the demo's HTML report headless in its test.
-APT_PACKAGES=(git jq sqlite3 prometheus prometheus-alertmanager chromium)
+# chromium: renders the demo's HTML report headless in its test;
+# shellcheck: actionlint runs it on every workflow `run:` script (test/ci/hygiene.test.ts);
+# python3 + python3-venv: Debian bookworm's Python 3.11 for the venvs below (platform-ci's bare
+# debian:bookworm container has no Python; a developer's bookworm machine already has them).
+APT_PACKAGES=(git jq sqlite3 prometheus prometheus-alertmanager chromium shellcheck ca-certificates python3 python3-venv)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -23,8 +23,8 @@ export interface PinnedChart {
 /**
  * Every upstream chart (src/k8s/platform, src/k8s/bootstrap). To bump: `helm search repo <repo>/<chart> --versions`
  * (OCI: `helm show chart oci://<repoURL>/<chart> --version <v>`), read the chart's changelog, change the
- * version here, `npx projen synth`, commit `dist/`. The CRD files in `../shared/reference/crds/` (and so
- * `imports/`) follow the app versions these charts ship: Argo CD v3.5.1, KServe v0.20.0,
+ * version here, `npx projen synth`, commit `dist/`. The CRD files in `vendor/crds/` (and so `imports/`;
+ * tags in `vendoredUpstreams` below) follow the app versions these charts ship: Argo CD v3.5.1, KServe v0.20.0,
  * prometheus-operator v0.93.0, sealed-secrets v0.36.6, cert-manager v1.21.1.
  */
 export const helmCharts = {
@@ -135,6 +135,19 @@ export const githubActions = {
   trivy: { action: 'aquasecurity/trivy-action', sha: 'ed142fd0673e97e23eac54620cfb913e5ce36c25', version: 'v0.36.0' },
 } as const satisfies Record<string, PinnedAction>;
 
+/**
+ * The container platform-ci's suite runs in: Debian 12 (bookworm), the system scripts/setup.sh installs
+ * packages for (on ubuntu-24.04 `chromium` is a snap). Multi-arch index digest of docker.io/library/debian:bookworm
+ * as pinned in two independent public repositories (a Proton 11 build script and a Dockerfile; public code
+ * search, 2026-12-04), since this machine has no registry access. `mlops pin-images` re-resolves it; by hand:
+ * `crane digest debian:bookworm`.
+ */
+export const ciContainerImage = {
+  repository: 'docker.io/library/debian',
+  tag: 'bookworm',
+  digest: 'sha256:2c037a04925515fdd6ea85ea14a682d0e79931f5e9f5d07b6dbfc6ba12f9e858',
+} as const satisfies PinnedImage;
+
 /** Runtimes the workflows set up (match the repo: Node 20, Python 3.11). */
 export const ciNodeVersion = '20.20';
 export const ciPythonVersion = '3.11';
@@ -152,7 +165,8 @@ export const snykCliVersion = '1.1307.4';
 
 /**
  * bpg/proxmox Terraform provider. Matches the docs the bindings in `src/infra/proxmox/` were written
- * from (`shared/reference/proxmox-provider/`, tag v0.111.1); bump both together.
+ * from (bpg/terraform-provider-proxmox `docs/` @ v0.111.1, vendored in `vendor/proxmox-provider/`); bump both
+ * together and run `npx projen vendor:refresh`.
  */
 export const proxmoxProvider = { source: 'bpg/proxmox', version: '0.111.1' } as const;
 
@@ -185,3 +199,29 @@ export const platformImage = {
   repository: 'ghcr.io/self-healing-mlops/mlops',
   digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
 } as const;
+
+// --- Vendored upstream files (vendor/; `npx projen vendor:refresh` re-downloads them) ------------
+
+/** A GitHub repository at a release tag from which vendor/ holds verbatim files. */
+export interface VendoredUpstream {
+  /** `owner/name` on GitHub. */
+  readonly repo: string;
+  /** Release tag the files are taken at (bump it with the chart or provider it describes). */
+  readonly tag: string;
+  /** SPDX id of the repository's licence (its LICENSE, and NOTICE if any, sit beside the files). */
+  readonly license: string;
+}
+
+/**
+ * The upstream releases vendor/ copies from: the CRDs behind imports/ and the schema tests follow the app
+ * versions the charts above ship; the Proxmox docs follow `proxmoxProvider`. The file list is in
+ * scripts/vendor/sources.ts; vendor/vendor.lock.json records each file's git blob id (a test checks).
+ */
+export const vendoredUpstreams = {
+  argoCd: { repo: 'argoproj/argo-cd', tag: 'v3.5.1', license: 'Apache-2.0' },
+  kserve: { repo: 'kserve/kserve', tag: 'v0.20.0', license: 'Apache-2.0' },
+  prometheusOperator: { repo: 'prometheus-operator/prometheus-operator', tag: 'v0.93.0', license: 'Apache-2.0' },
+  sealedSecrets: { repo: 'bitnami-labs/sealed-secrets', tag: 'v0.36.6', license: 'Apache-2.0' },
+  certManager: { repo: 'cert-manager/cert-manager', tag: 'v1.21.1', license: 'Apache-2.0' },
+  proxmoxProvider: { repo: 'bpg/terraform-provider-proxmox', tag: `v${proxmoxProvider.version}`, license: 'MPL-2.0' },
+} as const satisfies Record<string, VendoredUpstream>;
