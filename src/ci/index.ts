@@ -4,4 +4,5 @@ export * from './triage';
 export * from './alert-analysis';
 export * from './drift-analysis';
 export * from './platform-ci';
+export * from './dist-diff';
 export { uses, annotatePinnedActions } from './lib/actions';
