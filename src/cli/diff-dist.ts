@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { diffDist, pullRequestHead, renderComment, upsertComment } from '../review';
-import { checkTarget, loadReport, ReportRejected } from '../review/load';
+import { checkTarget, diffDist, loadReport, pullRequestHead, renderComment, ReportRejected, upsertComment } from '../review';
 import type { RegisterCommand } from './commands';
 
 interface DiffDistFlags {
@@ -54,7 +53,11 @@ export const registerDiffDist: RegisterCommand = (program: Command) => {
 };
 
 /** Returns the exit code: 0 done, 1 the work failed, 2 bad usage or a rejected report. */
-export async function runDiffDist(flags: DiffDistFlags, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runDiffDist(
+  flags: DiffDistFlags,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   try {
     const pr = flags.pr !== undefined ? positiveInt('--pr', flags.pr) : undefined;
     const headSha = flags.headSha !== undefined ? sha40('--head-sha', flags.headSha) : undefined;

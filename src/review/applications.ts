@@ -52,31 +52,47 @@ export function findApplications(objects: Iterable<ManifestObject>): ArgoApplica
  * and `{a,b}` as in gobwas.
  */
 export function globToRegExp(pattern: string): RegExp {
+  const literal = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   let re = '';
   let braces = 0;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    else if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i + 1);
-      if (close < 0) {
-        re += '\\[';
-        continue;
+    switch (c) {
+      case '\\':
+        re += i + 1 < pattern.length ? literal(pattern[++i]) : literal(c);
+        break;
+      case '*':
+        re += '.*';
+        break;
+      case '?':
+        re += '.';
+        break;
+      case '[': {
+        const close = pattern.indexOf(']', i + 1);
+        if (close < 0) {
+          re += '\\[';
+          break;
+        }
+        let body = pattern.slice(i + 1, close);
+        if (body.startsWith('!')) body = '^' + body.slice(1);
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = close;
+        break;
       }
-      let body = pattern.slice(i + 1, close);
-      if (body.startsWith('!')) body = '^' + body.slice(1);
-      re += `[${body.replace(/\\/g, '\\\\')}]`;
-      i = close;
-    } else if (c === '{') {
-      braces++;
-      re += '(?:';
-    } else if (c === '}' && braces > 0) {
-      braces--;
-      re += ')';
-    } else if (c === ',' && braces > 0) re += '|';
-    else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      case '{':
+        braces++;
+        re += '(?:';
+        break;
+      case '}':
+        re += braces > 0 ? ')' : literal(c);
+        if (braces > 0) braces--;
+        break;
+      case ',':
+        re += braces > 0 ? '|' : c;
+        break;
+      default:
+        re += literal(c);
+    }
   }
   return new RegExp(`^${re}${')'.repeat(braces)}$`);
 }

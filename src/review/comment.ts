@@ -50,7 +50,12 @@ export async function upsertComment(opts: PostCommentOptions): Promise<PostComme
  * The pull request's head commit, from the API. The posting job compares it with the workflow_run's
  * head_sha: a report that names another pull request than the one whose run produced it is refused.
  */
-export async function pullRequestHead(opts: { token: string; repository: string; pullRequest: number; baseUrl?: string }): Promise<{ sha: string; state: string }> {
+export async function pullRequestHead(opts: {
+  token: string;
+  repository: string;
+  pullRequest: number;
+  baseUrl?: string;
+}): Promise<{ sha: string; state: string }> {
   const [owner, repo] = opts.repository.split('/');
   const octokit = new Octokit({ auth: opts.token, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), request: { retries: 0 } });
   const res = await octokit.rest.pulls.get({ owner, repo, pull_number: opts.pullRequest });

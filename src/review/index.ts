@@ -11,6 +11,7 @@ export * from './schema';
 export { renderComment, COMMENT_MARKER, COMMENT_BUDGET, GITHUB_COMMENT_LIMIT } from './markdown';
 export { upsertComment, pullRequestHead } from './comment';
 export type { PostCommentResult } from './comment';
+export { loadReport, checkTarget, ReportRejected } from './load';
 
 export interface DiffDistOptions {
   readonly repoDir: string;

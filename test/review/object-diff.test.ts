@@ -19,11 +19,12 @@ let report: DistDiffReport;
 function commit(files: Record<string, string | null>): string {
   for (const [file, text] of Object.entries(files)) {
     const p = join(repo, file);
-    if (text === null) fs.rmSync(p);
-    else {
-      fs.mkdirSync(dirname(p), { recursive: true });
-      fs.writeFileSync(p, text);
+    if (text === null) {
+      fs.rmSync(p);
+      continue;
     }
+    fs.mkdirSync(dirname(p), { recursive: true });
+    fs.writeFileSync(p, text);
   }
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo, encoding: 'utf8' }).trim();
   git('add', '-A');
