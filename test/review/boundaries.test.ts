@@ -8,9 +8,14 @@ import { join } from 'node:path';
 const dir = join(__dirname, '../../src/review');
 const FORBIDDEN = /^\.\.\/(analysis|triage|alerts|drift|gateway|cli|demo|testing)(\/|$)|^\.\.\/\.\.\/test\//;
 
-test.each(fs.readdirSync(dir).filter((f) => f.endsWith('.ts')))('src/review/%s imports nothing from the analyses, the gateway, the CLI or tests', (file) => {
-  const text = fs.readFileSync(join(dir, file), 'utf8');
-  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/g)].map((m) => m[1]);
-  expect(specifiers.length).toBeGreaterThan(0);
-  expect(specifiers.filter((s) => FORBIDDEN.test(s))).toEqual([]);
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts'));
+const importsOf = (file: string) =>
+  [...fs.readFileSync(join(dir, file), 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/g)].map((m) => m[1]);
+
+test('the import scan sees imports (it is not vacuous)', () => {
+  expect(files.flatMap(importsOf)).toEqual(expect.arrayContaining(['zod', 'yaml', '@octokit/rest', './schema']));
+});
+
+test.each(files)('src/review/%s imports nothing from the analyses, the gateway, the CLI or tests', (file) => {
+  expect(importsOf(file).filter((s) => FORBIDDEN.test(s))).toEqual([]);
 });
