@@ -109,13 +109,14 @@ export class DistDiffWorkflow extends Component {
           name: 'Re-validate and post (create or update the one comment)',
           env: {
             HEAD_SHA: '${{ github.event.workflow_run.head_sha }}',
+            HEAD_REPO: '${{ github.event.workflow_run.head_repository.full_name }}',
             // Empty for fork pull requests (GitHub leaves workflow_run.pull_requests empty for them);
             // then the report's number is used, checked against the pull request's head commit.
             EVENT_PR: '${{ github.event.workflow_run.pull_requests[0].number }}',
           },
           run: [
             'set -euo pipefail',
-            'args=(--post dist-diff/diff.json --repo "$GITHUB_REPOSITORY" --head-sha "$HEAD_SHA")',
+            'args=(--post dist-diff/diff.json --repo "$GITHUB_REPOSITORY" --head-sha "$HEAD_SHA" --head-repo "$HEAD_REPO")',
             'if [ -n "${EVENT_PR}" ]; then args+=(--pr "$EVENT_PR"); fi',
             'bin/mlops diff-dist "${args[@]}"',
           ].join('\n'),

@@ -15,6 +15,7 @@ interface DiffDistFlags {
   markdown?: string;
   post?: string;
   repo?: string;
+  headRepo?: string;
 }
 
 class Usage extends Error {}
@@ -31,7 +32,7 @@ const sha40 = (flag: string, v: string) => {
 /**
  * `mlops diff-dist`: the dist/ change of a pull request per ArgoCD Application.
  *   diff: `--base REV --head REV [--pr N --head-sha SHA] [--json | --out FILE] [--markdown FILE]`
- *   post: `--post FILE --repo OWNER/NAME [--pr N] [--head-sha SHA]` (re-validates FILE; GITHUB_TOKEN)
+ *   post: `--post FILE --repo OWNER/NAME [--pr N] [--head-sha SHA --head-repo OWNER/NAME]` (re-validates FILE; GITHUB_TOKEN)
  */
 export const registerDiffDist: RegisterCommand = (program: Command) => {
   program
@@ -47,6 +48,7 @@ export const registerDiffDist: RegisterCommand = (program: Command) => {
     .option('--markdown <file>', 'also write the rendered comment to this file (e.g. the job summary)')
     .option('--post <file>', 'post (create or update) the comment from a diff JSON, re-validated')
     .option('--repo <owner/name>', 'repository to post to (with --post)')
+    .option('--head-repo <owner/name>', "with --post: the triggering run's head repository (tells a pull request that moved on from a foreign one)")
     .action(async (flags: DiffDistFlags) => {
       process.exitCode = await runDiffDist(flags);
     });
@@ -62,7 +64,8 @@ export async function runDiffDist(
     const pr = flags.pr !== undefined ? positiveInt('--pr', flags.pr) : undefined;
     const headSha = flags.headSha !== undefined ? sha40('--head-sha', flags.headSha) : undefined;
     if (flags.post !== undefined) {
-      if (flags.base || flags.head || flags.json || flags.out) throw new Usage('--post takes --repo, --pr and --head-sha only');
+      if (flags.base || flags.head || flags.json || flags.out) throw new Usage('--post takes --repo, --pr, --head-sha and --head-repo only');
+      if (flags.headRepo !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(flags.headRepo)) throw new Usage(`--head-repo must look like owner/name, got "${flags.headRepo}"`);
       if (!flags.repo || !/^[\w.-]+\/[\w.-]+$/.test(flags.repo)) throw new Usage(`--repo must look like owner/name, got "${flags.repo ?? ''}"`);
       const token = process.env.GITHUB_TOKEN;
       if (!token) throw new Usage('--post needs GITHUB_TOKEN in the environment');
@@ -72,7 +75,13 @@ export async function runDiffDist(
       if (headSha) {
         // The number in the report is the fork's claim; the API says which commit that pull request is at.
         const live = await pullRequestHead({ token, repository: flags.repo, pullRequest: number, baseUrl });
-        if (live.sha !== headSha) throw new ReportRejected(`pull request #${number} is at ${live.sha}, not at the triggering run's ${headSha}`);
+        if (live.sha !== headSha) {
+          // The same pull request, pushed again since this run: the newer push's run posts. Anything else is refused.
+          const samePullRequest = pr !== undefined || (flags.headRepo !== undefined && live.headRepository === flags.headRepo);
+          if (!samePullRequest) throw new ReportRejected(`pull request #${number} is at ${live.sha}, not at the triggering run's ${headSha}`);
+          err.write(`diff-dist: not posting: pull request #${number} moved on to ${live.sha} since this run (${headSha}); its newer run posts\n`);
+          return 0;
+        }
       }
       const body = renderComment(report);
       const changed = report.applications.length > 0;

@@ -55,9 +55,9 @@ export async function pullRequestHead(opts: {
   repository: string;
   pullRequest: number;
   baseUrl?: string;
-}): Promise<{ sha: string; state: string }> {
+}): Promise<{ sha: string; state: string; headRepository: string }> {
   const [owner, repo] = opts.repository.split('/');
   const octokit = new Octokit({ auth: opts.token, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), request: { retries: 0 } });
   const res = await octokit.rest.pulls.get({ owner, repo, pull_number: opts.pullRequest });
-  return { sha: res.data.head.sha, state: res.data.state };
+  return { sha: res.data.head.sha, state: res.data.state, headRepository: res.data.head.repo?.full_name ?? '' };
 }

@@ -70,7 +70,11 @@ describe('dist-diff workflows', () => {
     const post = job.steps[job.steps.length - 1];
     // Event values reach the script through env only.
     expect(post.run).not.toContain('${{');
-    expect(post.env).toEqual({ HEAD_SHA: '${{ github.event.workflow_run.head_sha }}', EVENT_PR: '${{ github.event.workflow_run.pull_requests[0].number }}' });
+    expect(post.env).toEqual({
+      HEAD_SHA: '${{ github.event.workflow_run.head_sha }}',
+      HEAD_REPO: '${{ github.event.workflow_run.head_repository.full_name }}',
+      EVENT_PR: '${{ github.event.workflow_run.pull_requests[0].number }}',
+    });
     expect(post.run).toContain('bin/mlops diff-dist "${args[@]}"');
     expect(post.run).toContain('--post dist-diff/diff.json');
   });

@@ -206,8 +206,22 @@ describe('posting: one comment per pull request, updated in place', () => {
     const file = join(dir, 'diff.json');
     // The fork claims #8 and that its run's head is #8's head: the API says #8 is at bbbb…, the run at `head`.
     fs.writeFileSync(file, JSON.stringify({ ...report, pullRequest: 8 }));
-    const res = await post(file, { headSha: head });
+    const res = await post(file, { headSha: head, headRepo: 'eve/platform' });
     expect(res).toEqual({ code: 2, err: expect.stringMatching(/pull request #8 is at b{40}, not at the triggering run's/) });
+    expect(fake.pulls.flatMap((p) => p.comments)).toEqual([]);
+  });
+
+  test('a run overtaken by a newer push of the same pull request does not post, and does not fail', async () => {
+    const file = join(dir, 'diff.json');
+    fs.writeFileSync(file, JSON.stringify(report));
+    fake.pulls[0].headSha = 'd'.repeat(40); // pushed again after this run
+    // Same-repository pull request: the event named #7.
+    expect(await post(file, { pr: '7', headSha: head })).toEqual({ code: 0, err: expect.stringMatching(/not posting: pull request #7 moved on to d{40}/) });
+    // A fork's run (no number in the event): the pull request's head repository is the run's.
+    fake.pulls[0].headRepository = 'eve/platform';
+    expect(await post(file, { headSha: head, headRepo: 'eve/platform' })).toEqual({ code: 0, err: expect.stringMatching(/moved on/) });
+    // ... but not when it is someone else's pull request.
+    expect(await post(file, { headSha: head, headRepo: 'mallory/platform' })).toEqual({ code: 2, err: expect.stringMatching(/refused: pull request #7 is at d{40}/) });
     expect(fake.pulls.flatMap((p) => p.comments)).toEqual([]);
   });
 
