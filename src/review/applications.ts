@@ -126,3 +126,13 @@ export function owningApplications(apps: readonly ArgoApplication[], file: strin
   if (text.includes(SKIP_FILE_RENDERING_MARKER)) return [];
   return apps.filter((a) => a.sources.some((s) => sourceSyncs(s, file))).map((a) => a.name);
 }
+
+/** The Helm chart (name and version) of an Application with a single chart source; undefined otherwise. */
+export function helmChartOf(o: ManifestObject | undefined): { name: string; version?: string } | undefined {
+  if (!o || o.kind !== 'Application' || !o.apiVersion?.startsWith('argoproj.io/')) return undefined;
+  const spec = (o.value?.spec ?? {}) as { source?: { chart?: unknown; targetRevision?: unknown } };
+  const chart = spec.source?.chart;
+  if (typeof chart !== 'string') return undefined;
+  const version = spec.source?.targetRevision;
+  return { name: chart, ...(typeof version === 'string' ? { version } : {}) };
+}

@@ -44,11 +44,13 @@ const count = (objs: ObjectChange[], c: ObjectChange['change']) => objs.filter((
 function objectLine(o: ObjectChange): string {
   const id = o.kind ? `\`${o.apiVersion}\` \`${objectLabel(o)}\`` : `file \`${o.file}\``;
   const where = o.kind ? ` in \`${o.file}\`` : '';
-  const moved = [
+  const chart = o.chart ? `chart \`${o.chart.name}\` ${[o.chart.from, o.chart.to].filter(Boolean).map((v) => `\`${v}\``).join(' → ')}` : '';
+  const notes = [
+    chart,
     o.previousFile ? `moved from \`${o.previousFile}\`` : '',
     o.previousApplication ? `previously synced by \`${o.previousApplication}\`` : '',
   ].filter(Boolean);
-  return `- **${o.change}** ${id}${where}${moved.length ? ` (${moved.join(', ')})` : ''}`;
+  return `- **${o.change}** ${id}${where}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }
 
 function objectDetails(o: ObjectChange): string {

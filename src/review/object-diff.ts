@@ -1,4 +1,4 @@
-import { ArgoApplication, findApplications, owningApplications } from './applications';
+import { ArgoApplication, findApplications, helmChartOf, owningApplications } from './applications';
 import type { TreeSnapshot } from './git-tree';
 import { unifiedDiff } from './line-diff';
 import { indexObjects, ManifestObject } from './manifests';
@@ -61,6 +61,16 @@ export function diffSnapshots(base: TreeSnapshot, head: TreeSnapshot): Applicati
     } as ObjectChange;
   };
 
+  // A Helm chart Application whose chart version moved: name both versions for the reader.
+  const chartChange = (before?: ManifestObject, after?: ManifestObject): Partial<ObjectChange> => {
+    const x = helmChartOf(before);
+    const y = helmChartOf(after);
+    if (!x && !y) return {};
+    if (x && y && x.name === y.name && x.version === y.version) return {};
+    const name = (y ?? x)!.name;
+    return { chart: { name, ...(x?.version && x.name === name ? { from: x.version } : {}), ...(y?.version ? { to: y.version } : {}) } };
+  };
+
   const keys = [...new Set([...b.objects.keys(), ...h.objects.keys()])].sort();
   for (const key of keys) {
     const before = b.objects.get(key);
@@ -73,14 +83,15 @@ export function diffSnapshots(base: TreeSnapshot, head: TreeSnapshot): Applicati
       add(
         ownersAfter,
         record('changed', after, before.text, after.text, {
+          ...chartChange(before, after),
           ...(before.file !== after.file ? { previousFile: before.file } : {}),
           ...(moved && ownersBefore.length === 1 ? { previousApplication: ownersBefore[0] } : {}),
         }),
       );
     } else if (after) {
-      add(owners(h, after), record('added', after, '', after.text));
+      add(owners(h, after), record('added', after, '', after.text, chartChange(undefined, after)));
     } else if (before) {
-      add(owners(b, before), record('removed', before, before.text, ''));
+      add(owners(b, before), record('removed', before, before.text, '', chartChange(before, undefined)));
     }
   }
 

@@ -46,6 +46,14 @@ export const objectChangeSchema = z.strictObject({
   previousFile: distPath.optional(),
   /** The Application that synced it in base, when another one syncs it now. */
   previousApplication: k8sName.optional(),
+  /** For an Argo CD Application whose Helm chart version changed: the chart and both versions. */
+  chart: z
+    .strictObject({
+      name: z.string().max(100).regex(/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/, 'not a chart name'),
+      from: z.string().max(64).regex(/^[A-Za-z0-9._+-]+$/, 'not a chart version').optional(),
+      to: z.string().max(64).regex(/^[A-Za-z0-9._+-]+$/, 'not a chart version').optional(),
+    })
+    .optional(),
   /** Unified-diff hunks of the object's YAML (base → head). */
   diff: z.string().max(MAX_DIFF_CHARS),
   /** Diff lines left out because the object's diff was longer than MAX_DIFF_LINES/MAX_DIFF_CHARS. */

@@ -76,6 +76,9 @@ describe('mlops diff-dist on a re-synthesized versions.ts change', () => {
     const app = report.applications.find((a) => a.application === 'root')!.objects[0];
     expect(app.diff).toMatch(/^-    targetRevision: v1\.21\.1$/m);
     expect(app.diff).toMatch(/^\+    targetRevision: v1\.21\.2$/m);
+    expect(app.chart).toEqual({ name: 'cert-manager', from: 'v1.21.1', to: 'v1.21.2' });
+    // Workloads carry no chart note.
+    expect(report.applications.find((a) => a.application === 'object-store')!.objects.every((o) => o.chart === undefined)).toBe(true);
     const sts = report.applications.find((a) => a.application === 'object-store')!.objects.find((o) => o.kind === 'StatefulSet')!;
     expect(sts.diff).toMatch(/^-\s+image: docker\.io\/chrislusf\/seaweedfs:3\.97@/m);
     expect(sts.diff).toMatch(/^\+\s+image: docker\.io\/chrislusf\/seaweedfs:3\.98@/m);
@@ -88,7 +91,9 @@ describe('mlops diff-dist on a re-synthesized versions.ts change', () => {
     expect(md).toContain('| `object-store` | `dist/object-store` | 0 | 2 | 0 |');
     expect(md).toContain('| `root` | `dist/apps` | 0 | 1 | 0 |');
     expect(md).toContain('#### Application `root`');
-    expect(md).toContain('- **changed** `argoproj.io/v1alpha1` `Application argocd/cert-manager` in `dist/apps/Application.cert-manager.k8s.yaml`');
+    expect(md).toContain(
+      '- **changed** `argoproj.io/v1alpha1` `Application argocd/cert-manager` in `dist/apps/Application.cert-manager.k8s.yaml` (chart `cert-manager` `v1.21.1` → `v1.21.2`)',
+    );
     expect(md.match(/<details><summary>/g)).toHaveLength(3);
     expect(md.match(/<\/details>/g)).toHaveLength(3);
   });
