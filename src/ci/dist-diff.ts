@@ -110,7 +110,7 @@ export class DistDiffWorkflow extends Component {
           env: {
             HEAD_SHA: '${{ github.event.workflow_run.head_sha }}',
             HEAD_REPO: '${{ github.event.workflow_run.head_repository.full_name }}',
-            // Empty for fork pull requests (GitHub leaves workflow_run.pull_requests empty for them);
+            // Empty for fork pull requests (GitHub leaves workflow_run.pull_requests empty for them, github/docs#22501);
             // then the report's number is used, checked against the pull request's head commit.
             EVENT_PR: '${{ github.event.workflow_run.pull_requests[0].number }}',
           },
