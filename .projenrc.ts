@@ -2,6 +2,7 @@ import { javascript, typescript } from 'projen';
 import {
   ActionlintConfig,
   AlertAnalysisWorkflow,
+  DistDiffWorkflow,
   DriftAnalysisWorkflow,
   ModelPipelineWorkflow,
   PlatformCiWorkflow,
@@ -134,8 +135,9 @@ const project = new typescript.TypeScriptAppProject({
 // engine-strict turns "this package needs Node 22" into an install error instead of a runtime crash.
 project.npmrc.addConfig('engine-strict', 'true');
 
-// Generated output is marked so reviews collapse it.
-project.gitattributes.addAttributes('/dist/**', 'linguist-generated');
+// Generated output no reviewer reads is marked so GitHub collapses it (imports/; projen marks .projen/
+// and its other files itself; *.snap is marked too). dist/ and the workflows are NOT marked: their
+// diff is what a pull request review is about (see the workflow section below).
 project.gitattributes.addAttributes('/imports/**', 'linguist-generated');
 // projen's TypeScript project ignores /dist/ (its default package output); here dist/ is committed.
 project.gitignore.removePatterns('/dist/');
@@ -195,5 +197,11 @@ new DriftAnalysisWorkflow(project);
 new PlatformCiWorkflow(project);
 // actionlint's config: declares the self-hosted `homelab` label, which it cannot know otherwise.
 new ActionlintConfig(project);
+// Every pull request gets one comment with its dist/ change per ArgoCD Application (computed read-only, posted separately).
+new DistDiffWorkflow(project);
+// projen marks every file it writes linguist-generated, which would collapse the workflow diffs in review: unmark them.
+for (const workflow of project.github?.workflows ?? []) {
+  if (workflow.file) project.gitattributes.removeAttributes(`/${workflow.file.path}`, 'linguist-generated');
+}
 
 project.synth();

@@ -5,4 +5,5 @@ export * from './alert-analysis';
 export * from './drift-analysis';
 export * from './platform-ci';
 export * from './actionlint-config';
+export * from './dist-diff';
 export { uses, annotatePinnedActions } from './lib/actions';

@@ -51,6 +51,10 @@ export interface GitHubFakeOptions {
   readonly runs?: FakeRun[];
   /** Delay (ms) for issue listing: widens race windows in concurrency tests. */
   readonly listDelayMs?: number;
+  /** Pull requests and their conversation comments (see the pull request block at the end). */
+  readonly pulls?: FakePull[];
+  /** Login each bearer token acts as. @default every token is "github-actions[bot]" */
+  readonly tokenLogins?: Record<string, string>;
 }
 
 export interface GitHubFake extends LoopbackServer {
@@ -60,6 +64,8 @@ export interface GitHubFake extends LoopbackServer {
   readonly commitComments: FakeCommitComment[];
   readonly dispatches: unknown[];
   readonly runs: FakeRun[];
+  /** Pull requests (comments included). */
+  readonly pulls: FakePull[];
   /** Every text body posted (issue bodies, comments, commit comments). */
   postedBodies(): string[];
 }
@@ -72,6 +78,7 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
   const dispatches: unknown[] = [];
   let nextId = 1000;
   const logs = new Map<string, string>();
+  const pullState: PullState = { repository, pulls: opts.pulls ?? [], tokenLogins: opts.tokenLogins ?? {}, nextId: () => nextId++ };
 
   const logsHost = await startLoopback((req) => {
     const text = logs.get(req.path);
@@ -102,6 +109,8 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     if (!req.headers.authorization) return { status: 401, body: { message: 'Requires authentication' } };
     if (!p.startsWith(base + '/')) return { status: 404, body: { message: `Not Found (${p})` } };
     const rest = p.slice(base.length);
+    const pullResponse = handlePullRequests(pullState, rest, req, url);
+    if (pullResponse) return pullResponse;
     let m: RegExpExecArray | null;
     if ((m = /^\/actions\/runs\/(\d+)$/.exec(rest)) && req.method === 'GET') {
       const run = runs.find((r) => r.id === Number(m![1]));
@@ -222,13 +231,113 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     commitComments,
     dispatches,
     runs,
+    pulls: pullState.pulls,
     postedBodies: () => [
       ...issues.flatMap((i) => [i.title, i.body, ...i.comments.map((c) => c.body)]),
       ...commitComments.map((c) => c.body),
+      ...pullState.pulls.flatMap((pr) => pr.comments.map((c) => c.body)),
     ],
     close: async () => {
       await server.close();
       await logsHost.close();
     },
   };
+}
+
+// --- Pull requests and their conversation comments (the dist-diff comment, src/review) -----------
+// Kept in one block so it moves with this file. A pull request's conversation comments are issue
+// comments on GitHub (same endpoints, the pull request number as issue number); each comment records
+// the login of the token that wrote it, so "update only our own comment" can be tested.
+
+export interface FakePullComment {
+  id: number;
+  body: string;
+  user: { login: string; type: 'Bot' | 'User' };
+}
+
+export interface FakePull {
+  number: number;
+  state: 'open' | 'closed';
+  /** Head commit of the pull request. */
+  headSha: string;
+  /** Full name of the head repository (differs for forks). */
+  headRepository?: string;
+  comments: FakePullComment[];
+}
+
+interface PullState {
+  readonly repository: string;
+  readonly pulls: FakePull[];
+  readonly tokenLogins: Record<string, string>;
+  readonly nextId: () => number;
+}
+
+/** GitHub's limit on a comment body (422 "Body is too long (maximum is 65536 characters)"). */
+const COMMENT_BODY_LIMIT = 65_536;
+
+function handlePullRequests(state: PullState, rest: string, req: ReceivedRequest, url: string): FakeResponse | undefined {
+  const token = String(req.headers.authorization ?? '').replace(/^(token|bearer)\s+/i, '');
+  const login = state.tokenLogins[token] ?? 'github-actions[bot]';
+  const commentJson = (pr: FakePull, c: FakePullComment) => ({
+    id: c.id,
+    body: c.body,
+    user: c.user,
+    html_url: `${url}/${state.repository}/pull/${pr.number}#issuecomment-${c.id}`,
+  });
+  const tooLong = (body: unknown) =>
+    typeof body === 'string' && body.length > COMMENT_BODY_LIMIT
+      ? { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: `body is too long (maximum is ${COMMENT_BODY_LIMIT} characters)` }] } }
+      : undefined;
+  let m: RegExpExecArray | null;
+  if ((m = /^\/pulls\/(\d+)$/.exec(rest)) && req.method === 'GET') {
+    const pr = state.pulls.find((x) => x.number === Number(m![1]));
+    if (!pr) return undefined;
+    return {
+      status: 200,
+      body: {
+        number: pr.number,
+        state: pr.state,
+        head: { sha: pr.headSha, repo: { full_name: pr.headRepository ?? state.repository } },
+        base: { repo: { full_name: state.repository } },
+      },
+    };
+  }
+  if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
+    const pr = state.pulls.find((x) => x.number === Number(m![1]));
+    if (!pr) return undefined; // an issue: the issue handlers answer
+    if (req.method === 'POST') {
+      const body = (req.json as { body?: unknown } | undefined)?.body;
+      if (typeof body !== 'string') return { status: 422, body: { message: 'Validation Failed', errors: [{ field: 'body', code: 'missing_field' }] } };
+      const refused = tooLong(body);
+      if (refused) return refused;
+      const c: FakePullComment = { id: state.nextId(), body, user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' } };
+      pr.comments.push(c);
+      return { status: 201, body: commentJson(pr, c) };
+    }
+    // Paginated like GitHub: per_page (max 100), page, and a Link header to the next page.
+    const perPage = Math.min(100, Number(req.url.searchParams.get('per_page') ?? 30));
+    const page = Number(req.url.searchParams.get('page') ?? 1);
+    const slice = pr.comments.slice((page - 1) * perPage, page * perPage);
+    const headers: Record<string, string> = {};
+    if (page * perPage < pr.comments.length) {
+      headers.link = `<${url}/repos/${state.repository}/issues/${pr.number}/comments?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+    }
+    return { status: 200, headers, body: slice.map((c) => commentJson(pr, c)) };
+  }
+  if ((m = /^\/issues\/comments\/(\d+)$/.exec(rest)) && req.method === 'PATCH') {
+    for (const pr of state.pulls) {
+      const c = pr.comments.find((x) => x.id === Number(m![1]));
+      if (!c) continue;
+      // Like a token without admin rights: only the author edits a comment.
+      if (c.user.login !== login) return { status: 403, body: { message: 'Resource not accessible by integration' } };
+      const body = (req.json as { body?: unknown } | undefined)?.body;
+      if (typeof body !== 'string') return { status: 422, body: { message: 'Validation Failed' } };
+      const refused = tooLong(body);
+      if (refused) return refused;
+      c.body = body;
+      return { status: 200, body: commentJson(pr, c) };
+    }
+    return undefined;
+  }
+  return undefined;
 }
