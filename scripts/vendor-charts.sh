@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Vendors the upstream contract of every chart pinned in src/config/versions.ts (helmCharts) and of the
-# subcharts whose keys we set: Chart.yaml, values.yaml, values.schema.json (where shipped), templates/
+# subcharts whose keys we set: Chart.yaml, values.yaml, values.schema.json (where shipped), templates/, files/
 # (text) and the repository's LICENSE, into vendor/charts/<chart>/<version>/.
 #
 # Reads bare clones (no network here): MIRRORS/<owner>+<name>/repo, e.g.
@@ -9,9 +9,11 @@
 #
 # Files under templates/ (or crds/) whose every document is a CustomResourceDefinition are not copied
 # (they are megabytes, and vendor/crds/ holds the CRDs we type against); CRDS.txt lists each with its
-# git blob id, so scripts/cluster-kinds.ts still counts the chart as installing CRDs.
+# git blob id, so scripts/cluster-kinds.ts still counts the chart as installing CRDs. Binary files (kube-prometheus-
+# stack's files/crds.bz2, the same CRDs compressed) are listed in BINARY.txt.
 set -euo pipefail
 MIRRORS="${MIRRORS:-/work/.mirror}"
+tmp="$(mktemp)"; trap 'rm -f "$tmp"' EXIT
 OUT="$(cd "$(dirname "$0")/.." && pwd)/vendor/charts"
 
 # chart | version | upstream repo | tag | path in the repo
@@ -49,16 +51,20 @@ for row in "${CHARTS[@]}"; do
   done
   git --git-dir="$gd" show "$tag:LICENSE" >"$dest/LICENSE"
   : >"$dest/CRDS.txt.tmp"
-  for dir in templates crds; do
+  for dir in templates crds files; do
     git --git-dir="$gd" cat-file -e "$tag:$path/$dir" 2>/dev/null || continue
     git --git-dir="$gd" ls-tree -r "$tag:$path/$dir" | while read -r _mode _type blob file; do
       rel="$dir/$file"
-      if git --git-dir="$gd" cat-file -p "$blob" | is_crd_only; then
-        names="$(git --git-dir="$gd" cat-file -p "$blob" | awk '/^metadata:/{m=1;next} m&&/^  name:/{print $2; m=0}' | paste -sd, -)"
+      git --git-dir="$gd" cat-file -p "$blob" >"$tmp"
+      if ! grep -qI . "$tmp"; then
+        echo "$rel $blob (binary, not copied)" >>"$dest/BINARY.txt"; continue
+      fi
+      if is_crd_only <"$tmp"; then
+        names="$(awk '/^metadata:/{m=1;next} m&&/^  name:/{print $2; m=0}' "$tmp" | paste -sd, -)"
         echo "$rel $blob ${names:-?}" >>"$dest/CRDS.txt.tmp"
       else
         mkdir -p "$dest/$(dirname "$rel")"
-        git --git-dir="$gd" cat-file -p "$blob" >"$dest/$rel"
+        cp "$tmp" "$dest/$rel"
       fi
     done
   done

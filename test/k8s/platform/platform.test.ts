@@ -70,7 +70,7 @@ describe('KServe', () => {
     expect(crd.spec.source.chart).toBe('kserve-crd');
     expect(crd.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
     expect(crd.metadata.finalizers).toBeUndefined();
-    expect(controller.spec.source.chart).toBe('kserve');
+    expect(controller.spec.source.chart).toBe('kserve-resources');
     expect(controller.spec.source.helm.valuesObject.kserve.controller.deploymentMode).toBe('RawDeployment');
     expect(Number(crd.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeLessThan(Number(controller.metadata.annotations['argocd.argoproj.io/sync-wave']));
   });
