@@ -106,7 +106,8 @@ export function argocdValues(config: PlatformConfig): ArgoCdValues {
     notifications: { enabled: false },
     applicationSet: { replicas: 0 },
     controller: { resources: resourcesJson({ cpu: '250m', memory: '1Gi', cpuLimit: '2' }) },
-    repoServer: { resources: resourcesJson({ cpu: '100m', memory: '512Mi', cpuLimit: '1' }) },
+    // 1Gi: it renders kube-prometheus-stack and the KServe charts in parallel (infra review B9: 512Mi would OOM).
+    repoServer: { resources: resourcesJson({ cpu: '100m', memory: '1Gi', cpuLimit: '1' }) },
     server: { resources: resourcesJson({ cpu: '50m', memory: '256Mi', cpuLimit: '500m' }) },
     redis: { resources: resourcesJson({ cpu: '50m', memory: '128Mi', cpuLimit: '250m' }) },
   };
