@@ -104,6 +104,15 @@ describe('the lint bites', () => {
     expect(problems).toContainEqual(expect.objectContaining({ path: 'resources.request' }));
   });
 
+  test('a NetworkPolicy rule passed through is checked against the Kubernetes model', () => {
+    const kps = appOf('kube-prometheus-stack');
+    const bad = JSON.parse(JSON.stringify(kps.values));
+    bad.prometheus.networkPolicy.ingress[1].ports[0].prot = 9090;
+    bad['kube-state-metrics'].networkPolicy.egress = {};
+    const problems = lintValues(loadVendoredChart('kube-prometheus-stack', kps.version), bad);
+    expect(problems.map((p) => p.path).sort()).toEqual(['kube-state-metrics.networkPolicy.egress', 'prometheus.networkPolicy.ingress[1].ports[0].prot']);
+  });
+
   test('a key under an empty default needs a declaration', () => {
     const cnpg = appOf('cluster');
     const chart = loadVendoredChart('cluster', cnpg.version);

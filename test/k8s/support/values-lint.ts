@@ -41,7 +41,7 @@ export interface FreeFormMap {
 export interface PassThrough {
   readonly chart: string;
   readonly path: string;
-  /** `@kubernetes/client-node` model name (Kubernetes 1.30), e.g. V1ResourceRequirements. */
+  /** `@kubernetes/client-node` model name (Kubernetes 1.30), e.g. V1ResourceRequirements, or `Array<Model>`. */
   readonly model: string;
   /** Where the chart puts it (template file at the vendored tag). */
   readonly source: string;
@@ -68,6 +68,17 @@ export const PASS_THROUGH: readonly PassThrough[] = [
   { chart: 'gha-runner-scale-set-controller', path: 'securityContext', model: 'V1SecurityContext', source: 'templates/deployment.yaml: the manager container\'s securityContext' },
   { chart: 'cloudnative-pg', path: 'containerSecurityContext', model: 'V1SecurityContext', source: 'templates/deployment.yaml: the manager container\'s securityContext' },
   { chart: 'gha-runner-scale-set', path: 'template.spec', model: 'V1PodSpec', source: 'templates/autoscalingrunnerset.yaml: spec.template.spec' },
+  // NetworkPolicy rules copied verbatim (`toYaml`) into the chart's NetworkPolicy.
+  { chart: 'kube-prometheus-stack', path: 'prometheus.networkPolicy.ingress', model: 'Array<V1NetworkPolicyIngressRule>', source: 'templates/prometheus/networkpolicy.yaml: spec.ingress' },
+  { chart: 'kube-prometheus-stack', path: 'prometheus.networkPolicy.egress', model: 'Array<V1NetworkPolicyEgressRule>', source: 'templates/prometheus/networkpolicy.yaml: spec.egress' },
+  {
+    chart: 'kube-prometheus-stack', path: 'alertmanager.networkPolicy.additionalIngress', model: 'Array<V1NetworkPolicyIngressRule>',
+    source: 'templates/alertmanager/networkpolicy.yaml: appended to spec.ingress',
+  },
+  {
+    chart: 'kube-prometheus-stack', path: 'kube-state-metrics.networkPolicy.egress', model: 'Array<V1NetworkPolicyEgressRule>',
+    source: 'kube-state-metrics 6.1.0 templates/networkpolicy.yaml: spec.egress',
+  },
 ];
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -134,6 +145,20 @@ function schemaAt(root: any, p: string[]): any {
   return node;
 }
 
+/** validateCoreModel, for a model or an `Array<Model>`. */
+function validatePassThrough(value: unknown, model: string): { path: string; message: string }[] {
+  const m = /^Array<(.+)>$/.exec(model);
+  if (!m) return validateCoreModel(value, model);
+  if (!Array.isArray(value)) return [{ path: '', message: `must be an array (${model})` }];
+  return value.flatMap((x, i) => validateCoreModel(x, m[1]).map((e) => ({ path: join(`[${i}]`, e.path), message: e.message })));
+}
+
+/** Appends a formatted sub-path (`a.b`, `[0].c`) to a path. */
+function join(at: string, sub: string): string {
+  if (!sub) return at;
+  return sub.startsWith('[') || !at ? `${at}${sub}` : `${at}.${sub}`;
+}
+
 export interface LintProblem { readonly path: string; readonly message: string }
 
 /** Lints one Application's valuesObject against its vendored chart. */
@@ -149,7 +174,7 @@ export function lintValues(chart: VendoredChart, values: Record<string, unknown>
       const where = kp.join('.');
       const pt = through.find((e) => matches(e.path, kp));
       if (pt) {
-        for (const e of validateCoreModel(v, pt.model)) problems.push({ path: e.path ? `${where}.${e.path}` : where, message: `${e.message} (passed to ${pt.source})` });
+        for (const e of validatePassThrough(v, pt.model)) problems.push({ path: join(where, e.path), message: `${e.message} (passed to ${pt.source})` });
         continue;
       }
       if (free.some((e) => matches(e.path, kp))) continue;
