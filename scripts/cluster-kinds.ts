@@ -1,7 +1,7 @@
 /**
  * Derives the AppProject's clusterResourceWhitelist: the cluster-scoped kinds the platform can apply, found by
- * scanning the vendored chart templates (vendor/charts/<chart>/<version>/templates, crds, and the CRD files listed
- * in CRDS.txt) and our own synthesized objects. Writes src/k8s/bootstrap/cluster-kinds.json, which the
+ * scanning the vendored charts (vendor/charts/<chart>/<version>/: templates/, crds/, files/ (kserve-resources renders
+ * from there), and the CRD files listed in CRDS.txt) and our own synthesized objects. Writes src/k8s/bootstrap/cluster-kinds.json, which the
  * AppProject reads at synth time; test/k8s/bootstrap/cluster-kinds.test.ts re-derives it and compares.
  *
  * Run after bumping a chart (and refreshing vendor/charts): `npx projen cluster-kinds`.

@@ -7,8 +7,9 @@ import { validateCoreModel } from './schema';
 
 /**
  * The values lint: every key path a `helm.valuesObject` sets must exist in the chart's vendored
- * default `values.yaml` (or its subchart's, under the subchart's key) or in its `values.schema.json`,
- * and where the chart ships a schema the merged values (defaults + ours, as Helm merges them) must
+ * default `values.yaml` (or its subchart's, under the subchart's key), in its `values.schema.json`, or be
+ * read by its templates as `.Values.<path>` (many charts document optional keys only as comments, e.g.
+ * gha-runner-scale-set's `minRunners`), and where the chart ships a schema the merged values (defaults + ours, as Helm merges them) must
  * validate against it. Below a key whose default is empty (`{}`, `null`, `[]`) the defaults say
  * nothing, so such a key must be declared here: in PASS_THROUGH (the chart copies it verbatim into a
  * Kubernetes field, and we check it against that Kubernetes 1.30 model) or in FREE_FORM (keys the
@@ -72,11 +73,15 @@ export const PASS_THROUGH: readonly PassThrough[] = [
   { chart: 'kube-prometheus-stack', path: 'prometheus.networkPolicy.ingress', model: 'Array<V1NetworkPolicyIngressRule>', source: 'templates/prometheus/networkpolicy.yaml: spec.ingress' },
   { chart: 'kube-prometheus-stack', path: 'prometheus.networkPolicy.egress', model: 'Array<V1NetworkPolicyEgressRule>', source: 'templates/prometheus/networkpolicy.yaml: spec.egress' },
   {
-    chart: 'kube-prometheus-stack', path: 'alertmanager.networkPolicy.additionalIngress', model: 'Array<V1NetworkPolicyIngressRule>',
+    chart: 'kube-prometheus-stack',
+    path: 'alertmanager.networkPolicy.additionalIngress',
+    model: 'Array<V1NetworkPolicyIngressRule>',
     source: 'templates/alertmanager/networkpolicy.yaml: appended to spec.ingress',
   },
   {
-    chart: 'kube-prometheus-stack', path: 'kube-state-metrics.networkPolicy.egress', model: 'Array<V1NetworkPolicyEgressRule>',
+    chart: 'kube-prometheus-stack',
+    path: 'kube-state-metrics.networkPolicy.egress',
+    model: 'Array<V1NetworkPolicyEgressRule>',
     source: 'kube-state-metrics 6.1.0 templates/networkpolicy.yaml: spec.egress',
   },
 ];
