@@ -113,6 +113,13 @@ describe('the lint bites', () => {
     expect(problems.map((p) => p.path).sort()).toEqual(['kube-state-metrics.networkPolicy.egress', 'prometheus.networkPolicy.ingress[1].ports[0].prot']);
   });
 
+  test('a misspelled key in a list item is caught where the default shows the items', () => {
+    const db = appOf('cluster');
+    const bad = JSON.parse(JSON.stringify(db.values));
+    bad.backups.scheduledBackups[0].shedule = bad.backups.scheduledBackups[0].schedule;
+    expect(lintValues(loadVendoredChart('cluster', db.version), bad).map((p) => p.path)).toContain('backups.scheduledBackups[0].shedule');
+  });
+
   test('a key under an empty default needs a declaration', () => {
     const cnpg = appOf('cluster');
     const chart = loadVendoredChart('cluster', cnpg.version);

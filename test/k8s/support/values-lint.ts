@@ -208,6 +208,16 @@ export function lintValues(chart: VendoredChart, values: Record<string, unknown>
           continue;
         }
         walk(v, d, kp, nextSub, nextAt);
+      } else if (Array.isArray(v) && Array.isArray(d) && d.some(isMap)) {
+        // A list whose default shows its items (e.g. cluster's backups.scheduledBackups): each item's keys must
+        // be keys the default items use.
+        const itemDefaults = Object.assign({}, ...d.filter(isMap));
+        v.forEach((item, i) => {
+          if (!isMap(item)) return;
+          for (const ik of Object.keys(item)) {
+            if (!(ik in itemDefaults)) problems.push({ path: `${where}[${i}].${ik}`, message: `not a key of the items of ${where} in the chart's values.yaml (${Object.keys(itemDefaults).join(', ')})` });
+          }
+        });
       }
     }
   };
