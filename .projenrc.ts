@@ -165,6 +165,13 @@ project.addTask('synth', {
   exec: 'ts-node --swc src/main.ts',
 });
 
+// The AppProject's cluster-resource whitelist, derived from the vendored chart templates (vendor/charts);
+// rerun after vendoring a chart bump (test/k8s/bootstrap/cluster-kinds.test.ts fails until then).
+project.addTask('cluster-kinds', {
+  description: 'Derive src/k8s/bootstrap/cluster-kinds.json (AppProject clusterResourceWhitelist) from vendor/charts',
+  exec: 'ts-node --swc scripts/cluster-kinds.ts',
+});
+
 // Proxmox VMs + K3s (CDKTF): src/infra/main.ts → cdktf.out/stacks/<cluster>/cdk.tf.json (not committed),
 // plain Terraform JSON for `tofu -chdir=… init/plan/apply`. cdktf.json's `app` runs the same command.
 project.addTask('synth:infra', {

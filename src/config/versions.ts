@@ -23,8 +23,9 @@ export interface PinnedChart {
 /**
  * Every upstream chart (src/k8s/platform, src/k8s/bootstrap). To bump: `helm search repo <repo>/<chart> --versions`
  * (OCI: `helm show chart oci://<repoURL>/<chart> --version <v>`), read the chart's changelog, change the
- * version here, `npx projen synth`, commit `dist/`. The CRD files in `vendor/crds/` (and so `imports/`;
- * tags in `vendoredUpstreams` below) follow the app versions these charts ship: Argo CD v3.5.1, KServe v0.20.0,
+ * version here, refresh `vendor/charts/` (scripts/vendor-charts.sh) and `npx projen cluster-kinds`, run the values lint
+ * (test/k8s/platform/values-lint.test.ts), `npx projen synth`, commit `dist/`. The CRD files in `vendor/crds/` (and so
+ * `imports/`; tags in `vendoredUpstreams` below) follow the app versions these charts ship: Argo CD v3.5.1, KServe v0.20.0,
  * prometheus-operator v0.93.0, sealed-secrets v0.36.6, cert-manager v1.21.1.
  */
 export const helmCharts = {
@@ -33,7 +34,9 @@ export const helmCharts = {
   certManager: { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1' },
   sealedSecrets: { repoURL: 'https://bitnami-labs.github.io/sealed-secrets', chart: 'sealed-secrets', version: '2.18.5' },
   kserveCrd: { repoURL: 'ghcr.io/kserve/charts', chart: 'kserve-crd', version: 'v0.20.0', oci: true },
-  kserve: { repoURL: 'ghcr.io/kserve/charts', chart: 'kserve', version: 'v0.20.0', oci: true },
+  // The controller chart is `kserve-resources` since v0.17 (kserve/kserve: charts/kserve-resources/Chart.yaml @ v0.20.0,
+  // `name: kserve-resources`; helm-publish.yml pushes it under that name). `kserve` does not exist at v0.20.0.
+  kserve: { repoURL: 'ghcr.io/kserve/charts', chart: 'kserve-resources', version: 'v0.20.0', oci: true },
   cloudnativePg: { repoURL: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.26.0' },
   cnpgCluster: { repoURL: 'https://cloudnative-pg.github.io/charts', chart: 'cluster', version: '0.3.1' },
   arcController: { repoURL: 'ghcr.io/actions/actions-runner-controller-charts', chart: 'gha-runner-scale-set-controller', version: '0.13.0', oci: true },

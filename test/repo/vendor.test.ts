@@ -19,10 +19,14 @@ const ROOT = resolve(__dirname, '../..');
 const VENDOR = join(ROOT, 'vendor');
 const lock: VendorLock = JSON.parse(readFileSync(join(VENDOR, 'vendor.lock.json'), 'utf8'));
 
+/** vendor/charts/ is a second vendored tree with its own refresh (scripts/vendor-charts.sh) and README. */
+const OWN_TREES = ['charts/'];
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile())
     .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .filter((f) => !OWN_TREES.some((t) => f.startsWith(t)))
     .sort();
 }
 

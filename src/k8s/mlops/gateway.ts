@@ -4,6 +4,7 @@ import * as sm from '../../../imports/servicemonitor-monitoring.coreos.com';
 import { metrics } from '../../config/metrics';
 import type { PlatformConfig } from '../../config/platform';
 import { platformImage } from '../../config/versions';
+import { KEEP_ON_REMOVAL } from '../bootstrap/application';
 import {
   AllowPolicy, namespaceSelector, NON_ROOT_UID, PlatformChart, resourcesJson,
   restrictedContainerSecurityJson, restrictedPodSecurityJson, SealedSecretReference, tcp,
@@ -72,7 +73,8 @@ export class GatewayChart extends PlatformChart {
     });
 
     new k8s.KubePersistentVolumeClaim(this, 'state', {
-      metadata: { name: stateClaim },
+      // The outbox and captured payloads: never pruned or deleted by ArgoCD when this line leaves git.
+      metadata: { name: stateClaim, annotations: { ...KEEP_ON_REMOVAL } },
       spec: {
         accessModes: ['ReadWriteOnce'],
         storageClassName: s.storageClass,

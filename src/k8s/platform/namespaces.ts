@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { PlatformConfig } from '../../config/platform';
-import { PlatformApplication } from '../bootstrap/application';
+import { KEEP_ON_REMOVAL, PlatformApplication } from '../bootstrap/application';
 import { AllowPolicy, AllowRule, namespaceSelector, NamespaceNetworkBaseline, PlatformChart, tcp } from '../lib';
 
 /** Pod Security Standard level enforced on a namespace (audit and warn are always `restricted`). */
@@ -43,6 +43,8 @@ export class NamespacesChart extends PlatformChart {
       new kplus.k8s.KubeNamespace(this, `ns-${name}`, {
         metadata: {
           name,
+          // Removing a namespace from git must never delete it (and every PVC in it).
+          annotations: { ...KEEP_ON_REMOVAL },
           labels: {
             'pod-security.kubernetes.io/enforce': level,
             'pod-security.kubernetes.io/audit': 'restricted',

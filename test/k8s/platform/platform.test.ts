@@ -66,12 +66,12 @@ describe('kube-prometheus-stack', () => {
 
 describe('KServe', () => {
   const [crd, controller] = apps(Kserve);
-  test('CRDs are their own Application, server-side applied, never cascade-deleted; the controller runs RawDeployment', () => {
+  test('CRDs are their own Application, server-side applied, never cascade-deleted; the controller runs Standard (formerly RawDeployment)', () => {
     expect(crd.spec.source.chart).toBe('kserve-crd');
     expect(crd.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
     expect(crd.metadata.finalizers).toBeUndefined();
-    expect(controller.spec.source.chart).toBe('kserve');
-    expect(controller.spec.source.helm.valuesObject.kserve.controller.deploymentMode).toBe('RawDeployment');
+    expect(controller.spec.source.chart).toBe('kserve-resources');
+    expect(controller.spec.source.helm.valuesObject.kserve.controller.deploymentMode).toBe('Standard');
     expect(Number(crd.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeLessThan(Number(controller.metadata.annotations['argocd.argoproj.io/sync-wave']));
   });
 });

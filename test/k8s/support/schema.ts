@@ -259,3 +259,10 @@ export function mutationTargets(obj: any): { strict: string[][]; required: strin
 }
 
 export const formatPath = fmt;
+
+/** Errors of a value against a Kubernetes 1.30 core model (e.g. V1ResourceRequirements), paths relative to the value. */
+export function validateCoreModel(value: unknown, model: string): SchemaError[] {
+  const errors: SchemaError[] = [];
+  checkModel(value, model, [], errors);
+  return errors;
+}
