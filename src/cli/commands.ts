@@ -3,6 +3,7 @@ import { registerBumpImage } from './bump-image';
 import { registerGateway } from './gateway';
 import { registerAnalyzeAlert } from './analyze-alert';
 import { registerAnalyzeDrift } from './analyze-drift';
+import { registerPinImages } from './pin-images';
 import { registerTriage } from './triage';
 
 /** Registers one subcommand on the program. One file per command under src/cli/. */
@@ -16,4 +17,5 @@ export const commands: RegisterCommand[] = [
   registerGateway,
   registerAnalyzeAlert,
   registerAnalyzeDrift,
+  registerPinImages,
 ];
