@@ -2,6 +2,7 @@ import { javascript, typescript } from 'projen';
 import {
   AlertAnalysisWorkflow,
   DriftAnalysisWorkflow,
+  ImagesWorkflow,
   ModelPipelineWorkflow,
   PlatformCiWorkflow,
   RetrainWorkflow,
@@ -185,5 +186,7 @@ new AlertAnalysisWorkflow(project);
 new DriftAnalysisWorkflow(project);
 // The repository's own suite, including the check that committed generated files equal a fresh synth.
 new PlatformCiWorkflow(project);
+// The platform and MLflow images: build, scan, push by digest, then one commit of their digests and dist/.
+new ImagesWorkflow(project);
 
 project.synth();

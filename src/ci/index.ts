@@ -5,3 +5,4 @@ export * from './alert-analysis';
 export * from './drift-analysis';
 export * from './platform-ci';
 export { uses, annotatePinnedActions } from './lib/actions';
+export * from './images';

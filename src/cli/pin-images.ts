@@ -1,14 +1,12 @@
 import { Command } from 'commander';
-import { checkPins, pinImages, PinImagesResult, recordBuiltImage } from '../oci/pin-images';
+import { checkPins, parseBuiltRecord, pinImages, PinImagesResult, recordBuiltImages } from '../oci/pin-images';
 import { DEFAULT_SYNTH_COMMAND } from '../release';
 import type { RegisterCommand } from './commands';
 
 interface PinFlags {
   check?: boolean;
   offline?: boolean;
-  built?: string;
-  repository?: string;
-  digest?: string;
+  built?: string[];
   commit?: boolean;
   push?: boolean;
   repoDir: string;
@@ -25,9 +23,7 @@ export const registerPinImages: RegisterCommand = (program: Command) => {
     .description('Resolve every image tag in src/config/images.json to its digest (OCI distribution API), re-synthesize dist/.')
     .option('--check', 'exit 1 when an upstream pin is a placeholder or no longer matches its tag; write nothing')
     .option('--offline', 'with --check: validate the file and report placeholders without network')
-    .option('--built <name>', 'record a built image (platform, mlflow) with --repository and --digest instead')
-    .option('--repository <ref>', 'with --built: where it was pushed, e.g. ghcr.io/OWNER/REPO/mlops')
-    .option('--digest <sha256:hex>', 'with --built: the pushed digest')
+    .option('--built <name=repository@digest...>', 'record pushed images instead (platform, mlflow), e.g. platform=ghcr.io/o/r/mlops@sha256:…')
     .option('--commit', 'one commit of images.json and dist/')
     .option('--push', 'push the commit (implies --commit); a race is retried by rebasing')
     .option('--repo-dir <dir>', 'repository root', process.cwd())
@@ -53,11 +49,14 @@ export async function runPinImages(
   let result: PinImagesResult;
   try {
     if (flags.built !== undefined) {
-      if (!flags.repository || !flags.digest) {
-        err.write('pin-images: --built needs --repository and --digest\n');
+      let images;
+      try {
+        images = flags.built.map(parseBuiltRecord);
+      } catch (e) {
+        err.write(`pin-images: ${(e as Error).message}\n`);
         return 2;
       }
-      result = recordBuiltImage({ ...common, name: flags.built, repository: flags.repository, digest: flags.digest });
+      result = recordBuiltImages({ ...common, images });
     } else if (flags.check) {
       result = await checkPins(flags.repoDir, flags.offline === true);
     } else {

@@ -57,21 +57,41 @@ export async function checkPins(repoDir: string, offline: boolean, resolve?: Res
   return { exitCode: 0, message: `${IMAGES_FILE}: every upstream digest matches its tag${note}` };
 }
 
-/** The image workflow, after pushing: writes a built image's repository and digest, one commit with dist/. */
-export function recordBuiltImage(options: DataCommitOptions & { name: string; repository: string; digest: string }): PinImagesResult {
+/** A built image as the image workflow reports it after the push. */
+export interface BuiltImageRecord {
+  readonly name: string;
+  readonly repository: string;
+  readonly digest: string;
+}
+
+/** `name=repository@sha256:…` (the CLI's --built value). */
+export function parseBuiltRecord(text: string): BuiltImageRecord {
+  const m = /^([a-z][a-zA-Z0-9-]*)=([^@\s]+)@(sha256:[0-9a-f]{64})$/.exec(text);
+  if (!m) throw new Error(`--built "${text}" must be NAME=REPOSITORY@sha256:<64 hex>`);
+  return { name: m[1], repository: m[2], digest: m[3] };
+}
+
+/** The image workflow, after pushing: writes every built image's repository and digest, one commit with dist/. */
+export function recordBuiltImages(options: DataCommitOptions & { images: BuiltImageRecord[] }): PinImagesResult {
   const result = commitDataChange(options, {
     file: IMAGES_FILE,
-    apply: (current) => formatImagePins(setBuiltImage(parseImagePins(current), options.name, options.repository, options.digest)),
+    apply: (current) => formatImagePins(options.images.reduce(
+      (pins, i) => setBuiltImage(pins, i.name, i.repository, i.digest), parseImagePins(current))),
     message: (before) => {
-      const previous = (parseImagePins(before).built as Record<string, { digest: string }>)[options.name]?.digest;
+      const previous = parseImagePins(before).built as Record<string, { digest: string }>;
+      const changed = options.images.filter((i) => previous[i.name]?.digest !== i.digest);
       return {
-        subject: `images: ${options.name} ${previous?.slice(0, 19)} → ${options.digest.slice(0, 19)}`,
-        body: `${options.repository}@${options.digest}\n\nBuilt, scanned and pushed by the image workflow; ${IMAGES_FILE} and dist/ in one commit.`,
+        subject: `images: ${changed.map((i) => `${i.name} ${previous[i.name]?.digest.slice(0, 19)} → ${i.digest.slice(0, 19)}`).join(', ')}`,
+        body: [
+          ...options.images.map((i) => `${i.name}: ${i.repository}@${i.digest}`),
+          '',
+          `Built, scanned and pushed by the image workflow; ${IMAGES_FILE} and dist/ in one commit.`,
+        ].join('\n'),
       };
     },
   });
   const message = result.changed
     ? result.subject!
-    : `${IMAGES_FILE} already has ${options.name} at ${options.repository}@${options.digest}; nothing to do`;
+    : `${IMAGES_FILE} already has ${options.images.map((i) => `${i.name}@${i.digest}`).join(', ')}; nothing to do`;
   return { exitCode: 0, message, changed: result.changed, commit: result.commit };
 }

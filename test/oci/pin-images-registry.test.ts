@@ -132,14 +132,20 @@ describe('mlops pin-images against the real registry', () => {
     expect(err2.text()).toContain(`is stale: pinned ${expected.amd.digest}`);
   });
 
-  test('--built records a pushed image in one commit; an unknown name is refused', async () => {
+  test('--built records both pushed images in one commit; an unknown name or a tag is refused', async () => {
     const d = expected.single.digest;
-    expect(await runPinImages(flags({ built: 'platform', repository: 'ghcr.io/acme/fork/mlops', digest: d, commit: true }), sink().stream, sink().stream)).toBe(0);
+    const m = expected.multi.digest;
+    const built = [`platform=ghcr.io/acme/fork/mlops@${d}`, `mlflow=ghcr.io/acme/fork/mlflow@${m}`];
+    expect(await runPinImages(flags({ built, commit: true }), sink().stream, sink().stream)).toBe(0);
     const pins = parseImagePins(readFileSync(join(repo, IMAGES_FILE), 'utf8'));
     expect(pins.built.platform).toMatchObject({ repository: 'ghcr.io/acme/fork/mlops', digest: d });
-    expect(git('log', '-1', '--format=%s')).toMatch(/^images: platform sha256:0{12} → sha256:[0-9a-f]{12}$/);
+    expect(pins.built.mlflow).toMatchObject({ repository: 'ghcr.io/acme/fork/mlflow', digest: m });
+    expect(git('log', '--format=%s')).toMatch(/^images: platform sha256:0{12} → sha256:[0-9a-f]{12}, mlflow sha256:0{12} → sha256:[0-9a-f]{12}\ninit$/);
     const err = sink();
-    expect(await runPinImages(flags({ built: 'nginx', repository: 'ghcr.io/a/b', digest: d }), sink().stream, err.stream)).toBe(1);
+    expect(await runPinImages(flags({ built: [`nginx=ghcr.io/a/b@${d}`] }), sink().stream, err.stream)).toBe(1);
     expect(err.text()).toContain('"nginx" is not an image this repository builds');
+    const usage = sink();
+    expect(await runPinImages(flags({ built: ['platform=ghcr.io/a/b:latest'] }), sink().stream, usage.stream)).toBe(2);
+    expect(usage.text()).toContain('must be NAME=REPOSITORY@sha256:<64 hex>');
   });
 });
