@@ -5,6 +5,7 @@ import {
   ImagesWorkflow,
   ModelPipelineWorkflow,
   PlatformCiWorkflow,
+  RenovateWorkflow,
   RetrainWorkflow,
   TriageWorkflow,
 } from './src/ci';
@@ -188,5 +189,7 @@ new DriftAnalysisWorkflow(project);
 new PlatformCiWorkflow(project);
 // The platform and MLflow images: build, scan, push by digest, then one commit of their digests and dist/.
 new ImagesWorkflow(project);
+// Renovate (self-hosted, weekly) keeps chart, image, action, npm and pip pins moving; renovate.json is generated.
+new RenovateWorkflow(project);
 
 project.synth();

