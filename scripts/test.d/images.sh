@@ -9,3 +9,6 @@ mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*Dock
 [ ${#files[@]} -gt 0 ] || { echo "images: no Dockerfile found" >&2; exit 1; }
 "$HADOLINT" "${files[@]}"
 echo "images: hadolint ok (${files[*]})"
+
+# The pin file: valid, and which pins still wait for `npx mlops pin-images` (network) or a first image build.
+bin/mlops pin-images --check --offline

@@ -57,6 +57,8 @@ export class PlatformCiWorkflow extends Component {
         { name: 'Set up Python', uses: uses('setupPython'), with: { 'python-version': ciPythonVersion } },
         // .ci/run is the CI entry point: set-up (Debian packages, npm ci, venvs) then the README's test command.
         { name: 'Test suite', run: 'bash .ci/run' },
+        // With network (the test suite has none): every upstream image digest must match its tag; says what to run.
+        { name: 'Image pins match their tags (mlops pin-images --check)', run: 'npx mlops pin-images --check' },
         {
           name: 'Test reports',
           if: 'always()',
