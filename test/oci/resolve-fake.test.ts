@@ -54,7 +54,7 @@ describe('resolveDigest against the loopback fake', () => {
 
   test('429 with Retry-After is waited out (bounded), then answered', async () => {
     let calls = 0;
-    handler = (req, res) => {
+    handler = (_req, res) => {
       calls++;
       if (calls <= 2) res.writeHead(429, { 'retry-after': '2' }).end();
       else res.writeHead(200, { 'content-type': LIST, 'docker-content-digest': sha256(listBody) }).end();
