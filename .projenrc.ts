@@ -4,8 +4,10 @@ import {
   AlertAnalysisWorkflow,
   DistDiffWorkflow,
   DriftAnalysisWorkflow,
+  ImagesWorkflow,
   ModelPipelineWorkflow,
   PlatformCiWorkflow,
+  RenovateWorkflow,
   RetrainWorkflow,
   TriageWorkflow,
 } from './src/ci';
@@ -206,6 +208,10 @@ new PlatformCiWorkflow(project);
 new ActionlintConfig(project);
 // Every pull request gets one comment with its dist/ change per ArgoCD Application (computed read-only, posted separately).
 new DistDiffWorkflow(project);
+// The platform and MLflow images: build, scan, push by digest, then one commit of their digests and dist/.
+new ImagesWorkflow(project);
+// Renovate (self-hosted, weekly) keeps chart, image, action, npm and pip pins moving; renovate.json is generated.
+new RenovateWorkflow(project);
 // projen marks every file it writes linguist-generated, which would collapse the workflow diffs in review: unmark them.
 for (const workflow of project.github?.workflows ?? []) {
   if (workflow.file) project.gitattributes.removeAttributes(`/${workflow.file.path}`, 'linguist-generated');

@@ -14,7 +14,9 @@ log() { printf '[setup] %s\n' "$*"; }
 # shellcheck: actionlint runs it on every workflow `run:` script (test/ci/hygiene.test.ts);
 # python3 + python3-venv: Debian bookworm's Python 3.11 for the venvs below (platform-ci's bare
 # debian:bookworm container has no Python; a developer's bookworm machine already has them).
-APT_PACKAGES=(git jq sqlite3 prometheus prometheus-alertmanager chromium shellcheck ca-certificates python3 python3-venv)
+# docker-registry (the CNCF distribution registry) + skopeo: `mlops pin-images` tests resolve digests
+# against a real registry the test starts on a free port, with images skopeo pushes (test/oci/).
+APT_PACKAGES=(git jq sqlite3 prometheus prometheus-alertmanager chromium shellcheck ca-certificates python3 python3-venv docker-registry skopeo)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -26,11 +28,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # The Debian packages start system services; the tests run their own instances on free ports.
-for svc in prometheus prometheus-alertmanager prometheus-node-exporter; do
+# docker-registry's service would hold port 5000 with an open, writable registry: stop it and disable it.
+for svc in prometheus prometheus-alertmanager prometheus-node-exporter docker-registry; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
     systemctl stop "$svc" >/dev/null 2>&1 || true
   fi
 done
+if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet docker-registry 2>/dev/null; then
+  systemctl disable docker-registry >/dev/null 2>&1 || true
+fi
 
 # --- npm -------------------------------------------------------------------------------------
 stamp_of() { sha256sum "$@" | sha256sum | cut -c1-16; }

@@ -7,3 +7,5 @@ export * from './platform-ci';
 export * from './actionlint-config';
 export * from './dist-diff';
 export { uses, annotatePinnedActions } from './lib/actions';
+export * from './images';
+export * from './renovate';

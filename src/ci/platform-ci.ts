@@ -75,6 +75,8 @@ export class PlatformCiWorkflow extends Component {
           { name: 'Set up Node', uses: uses('setupNode'), with: { 'node-version': ciNodeVersion, 'cache': 'npm' } },
           // .ci/run is the CI entry point: set-up (Debian packages, npm ci, venvs) then the README's test command.
           { name: 'Test suite', run: 'bash .ci/run' },
+          // With network (the test suite has none): every upstream image digest must match its tag; says what to run.
+          { name: 'Image pins match their tags (mlops pin-images --check)', run: 'bin/mlops pin-images --check' },
           {
             name: 'Test reports',
             if: 'always()',

@@ -3,6 +3,7 @@ import { registerBumpImage } from './bump-image';
 import { registerGateway } from './gateway';
 import { registerAnalyzeAlert } from './analyze-alert';
 import { registerAnalyzeDrift } from './analyze-drift';
+import { registerPinImages } from './pin-images';
 import { registerTriage } from './triage';
 import { registerDiffDist } from './diff-dist';
 
@@ -18,4 +19,5 @@ export const commands: RegisterCommand[] = [
   registerAnalyzeAlert,
   registerAnalyzeDrift,
   registerDiffDist,
+  registerPinImages,
 ];

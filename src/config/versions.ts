@@ -1,3 +1,6 @@
+import { ImagePins, IMAGES_FILE, parseImagePins, PLACEHOLDER_DIGEST } from './image-pins';
+import imagePinsJson from './images.json';
+
 /**
  * Every pinned version of the platform, in one file. Nothing else hard-codes a version:
  * charts, images (by digest), tools, GitHub Actions (by commit SHA), K3s, the Proxmox provider.
@@ -43,69 +46,49 @@ export const helmCharts = {
   arcRunnerSet: { repoURL: 'ghcr.io/actions/actions-runner-controller-charts', chart: 'gha-runner-scale-set', version: '0.13.0', oci: true },
 } as const satisfies Record<string, PinnedChart>;
 
-// --- Container images (pinned by digest) -----------------------------------------------------
+// --- Container images (pinned by digest; the pins are data: src/config/images.json) ------------
 
 /** A container image pinned by digest; `tag` is documentation (the digest is what is pulled). */
 export interface PinnedImage {
   readonly repository: string;
-  readonly tag: string;
+  /** Absent for images this repository builds: they are pushed and pulled by digest only. */
+  readonly tag?: string;
   /** `sha256:<64 hex>`. */
   readonly digest: string;
 }
 
 /**
- * Marks a digest not resolved yet. The machine this repo is generated on has no registry access, so
- * upstream digests cannot be looked up here. Resolve with `crane digest <repository>:<tag>` (or
- * `docker buildx imagetools inspect <repository>:<tag>`, the top-level index digest), replace the
- * constant, synth, commit. Until then the pod shows an image pull error: never an unpinned tag.
+ * Every image pin, validated (zod) when this module loads. The file is edited by `mlops pin-images`
+ * (upstream tags → digests, through the OCI distribution API), by the image workflow (digests of the
+ * images this repo builds) and by Renovate; never by hand. See docs/images.md.
  */
-export const UNRESOLVED_DIGEST = 'sha256:0000000000000000000000000000000000000000000000000000000000000000';
+export const imagePins: ImagePins = parseImagePins(JSON.stringify(imagePinsJson), IMAGES_FILE);
+
+/** The "not resolved yet" digest (see src/config/images.ts for when it is allowed). */
+export const UNRESOLVED_DIGEST = PLACEHOLDER_DIGEST;
 
 /** Images of the workloads this repo defines itself (upstream charts pin their own images). */
 export const images = {
-  /**
-   * MLflow tracking server; the `-full` variant carries the extras the server needs here (the
-   * PostgreSQL driver and boto3). When bumping, check: `docker run --rm <image> python -c "import psycopg2, boto3"`.
-   */
-  mlflow: { repository: 'ghcr.io/mlflow/mlflow', tag: 'v3.5.1-full', digest: UNRESOLVED_DIGEST },
+  /** MLflow tracking server: built here (images/mlflow) on the official image, plus psycopg2 and boto3. */
+  mlflow: { repository: imagePins.built.mlflow.repository, digest: imagePins.built.mlflow.digest },
   /** SeaweedFS (Apache-2.0, maintained): the S3-compatible artifact and backup store. */
-  seaweedfs: {
-    repository: 'docker.io/chrislusf/seaweedfs',
-    tag: '3.97',
-    // Multi-arch index digest, as pinned by several public projects for this tag.
-    digest: 'sha256:bb05d66d2963b1cc48073190781c3dd29e2c4c88a2ae2986bf58e38c86d89c6e',
-  },
+  seaweedfs: imagePins.upstream.seaweedfs,
   /** PostgreSQL operand image for the CloudNativePG Cluster. */
-  postgres: {
-    repository: 'ghcr.io/cloudnative-pg/postgresql',
-    tag: '17.5',
-    // Seen pinned publicly for this tag; re-check with `crane digest` when bumping.
-    digest: 'sha256:b1deeed2aa998b2f381e39c5cadb9ec06127708c8bd62965743af19abf21628f',
-  },
+  postgres: imagePins.upstream.postgres,
   /** The GitHub Actions runner of the `homelab` scale set. */
-  actionsRunner: {
-    repository: 'ghcr.io/actions/actions-runner',
-    tag: '2.329.0',
-    // Multi-arch index digest, as pinned by several public projects for this tag.
-    digest: 'sha256:75599cd393958a52142f489a160123f5b9b21605a40609696deb13d49867d53f',
-  },
+  actionsRunner: imagePins.upstream.actionsRunner,
 } as const satisfies Record<string, PinnedImage>;
 
-/** `repository:tag@digest`. */
+/** `repository:tag@digest` (`repository@digest` for an untagged image). */
 export function imageRef(image: PinnedImage): string {
-  return `${image.repository}:${image.tag}@${image.digest}`;
+  return image.tag === undefined ? `${image.repository}@${image.digest}` : `${image.repository}:${image.tag}@${image.digest}`;
 }
 
 /**
  * Base of the model's predictor image (model/Dockerfile's `PYTHON_IMAGE` must name this tag and digest;
- * model/tests/test_image.py checks). A published digest of the tag, taken from a public pin because this
- * machine has no registry access; refresh with `docker buildx imagetools inspect python:3.11-slim-bookworm`.
+ * model/tests/test_image.py checks against src/config/images.json).
  */
-export const modelBaseImage = {
-  repository: 'docker.io/library/python',
-  tag: '3.11-slim-bookworm',
-  digest: 'sha256:2e32f7d302adc1c37428355c1e646897c0c53f4fd60b6a551245fb90ee129f91',
-} as const satisfies PinnedImage;
+export const modelBaseImage: PinnedImage = imagePins.upstream.modelBase;
 
 // --- GitHub Actions (pinned by full commit SHA; the comment is the release tag) ----------------
 
@@ -142,14 +125,10 @@ export const githubActions = {
  * The container platform-ci's suite runs in: Debian 12 (bookworm), the system scripts/setup.sh installs
  * packages for (on ubuntu-24.04 `chromium` is a snap). Multi-arch index digest of docker.io/library/debian:bookworm
  * as pinned in two independent public repositories (a Proton 11 build script and a Dockerfile; public code
- * search, 2026-12-04), since this machine has no registry access. `mlops pin-images` re-resolves it; by hand:
- * `crane digest debian:bookworm`.
+ * search, 2026-12-04), since this machine has no registry access. The pin is `upstream.ciDebian` in images.json;
+ * `mlops pin-images` re-resolves it.
  */
-export const ciContainerImage = {
-  repository: 'docker.io/library/debian',
-  tag: 'bookworm',
-  digest: 'sha256:2c037a04925515fdd6ea85ea14a682d0e79931f5e9f5d07b6dbfc6ba12f9e858',
-} as const satisfies PinnedImage;
+export const ciContainerImage: PinnedImage = imagePins.upstream.ciDebian;
 
 /** Runtimes the workflows set up (match the repo: Node 20, Python 3.11). */
 export const ciNodeVersion = '20.20';
@@ -160,6 +139,13 @@ export const gitleaks = {
   version: '8.28.0',
   linuxX64Sha256: 'a65b5253807a68ac0cafa4414031fd740aeb55f54fb7e55f386acb52e6a840eb',
 } as const;
+
+/**
+ * Self-hosted Renovate from npm (`npx renovate@<version>` in .github/workflows/renovate.yml). 44.x needs
+ * Node 24 (its `engines`), so that job sets up Node 24; not a repository dependency (Node 20 here).
+ */
+export const renovateVersion = '44.121.2';
+export const renovateNodeVersion = '24';
 
 /** Snyk CLI from npm (run with `npx snyk@<version>`; the npm registry verifies its integrity). */
 export const snykCliVersion = '1.1307.4';
@@ -190,17 +176,17 @@ export const clusterImage = {
 
 // --- Tools ---------------------------------------------------------------------------------------
 
-// --- The platform's own images (src/k8s/mlops; helper B) -----------------------------------------
+// --- The platform's own images (src/k8s/mlops) ------------------------------------------------
 
 /**
- * The image of this repository (Node 20 + the `mlops` CLI); the gateway Deployment runs its
- * `mlops gateway` command. Pinned by digest like every image: CI builds and pushes it, and the
- * digest here is replaced with the pushed one (the all-zero digest marks "not built yet", as in
- * release.json; ArgoCD then shows the pull error instead of running an unpinned tag).
+ * The image of this repository (Node 20 + the `mlops` CLI, images/platform/Dockerfile); the gateway
+ * Deployment runs its `mlops gateway` command. The image workflow (.github/workflows/images.yml) builds,
+ * scans and pushes it, then writes repository and digest into src/config/images.json in one commit with
+ * the re-synthesized dist/. Until that first build the digest is the placeholder.
  */
 export const platformImage = {
-  repository: 'ghcr.io/self-healing-mlops/mlops',
-  digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
+  repository: imagePins.built.platform.repository,
+  digest: imagePins.built.platform.digest,
 } as const;
 
 // --- Vendored upstream files (vendor/; `npx projen vendor:refresh` re-downloads them) ------------

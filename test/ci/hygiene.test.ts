@@ -49,7 +49,7 @@ function actionlint(cwd: string, paths: string[]): string[] {
 
 describe('committed workflows', () => {
   test('there are workflow files to check', () => {
-    expect(files).toEqual(['alert-analysis.yml', 'dist-diff-comment.yml', 'dist-diff.yml', 'drift-analysis.yml', 'model-ci-ct-cd.yml', 'platform-ci.yml', 'retrain.yml', 'triage.yml']);
+    expect(files).toEqual(['alert-analysis.yml', 'dist-diff-comment.yml', 'dist-diff.yml', 'drift-analysis.yml', 'images.yml', 'model-ci-ct-cd.yml', 'platform-ci.yml', 'renovate.yml', 'retrain.yml', 'triage.yml']);
   });
 
   test('actionlint is 1.7 or newer (it knows `vars` and current runner labels)', () => {
