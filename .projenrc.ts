@@ -108,6 +108,8 @@ const project = new typescript.TypeScriptAppProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120_000,
       maxWorkers: 2,
+      // Tests read the site fixture, not the checkout's site.yaml (a fork's edits keep the suite green).
+      setupFiles: ['<rootDir>/test/config/site-env.setup.ts'],
     },
   },
   tsJestOptions: {
@@ -158,7 +160,7 @@ project.addTask('synth', {
 // Proxmox VMs + K3s (CDKTF): src/infra/main.ts → cdktf.out/stacks/<cluster>/cdk.tf.json (not committed),
 // plain Terraform JSON for `tofu -chdir=… init/plan/apply`. cdktf.json's `app` runs the same command.
 project.addTask('synth:infra', {
-  description: 'Synthesize the Proxmox/K3s Terraform JSON into cdktf.out/ (MLOPS_INFRA_CONFIG picks the cluster file)',
+  description: 'Synthesize the Proxmox/K3s Terraform JSON into cdktf.out/ from site.yaml (MLOPS_SITE_FILE picks another)',
   exec: 'ts-node --transpile-only src/infra/main.ts',
 });
 

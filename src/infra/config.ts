@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { platformConfig } from '../config/platform';
+import { prefixLength, Site } from '../config/site';
 import { clusterImage, k3sVersion } from '../config/versions';
 
 /**
@@ -7,8 +7,10 @@ import { clusterImage, k3sVersion } from '../config/versions';
  * the cluster nodes, the K3s bootstrap, the Proxmox connection and the Terraform state. Unknown keys are
  * rejected; an invalid value fails synth with the field's path (`infra config: cluster.agents: …`).
  *
- * Values shared with the cdk8s side (cluster name, domain) are not repeated here: they come from
- * `src/config/platform.ts`; the pinned versions come from `src/config/versions.ts`.
+ * What differs per installation comes from the site file (`site.yaml`, schema in `src/config/site.ts`)
+ * through `infraOverridesFromSite`; the cdk8s app reads the same file, so the node network the
+ * NetworkPolicies allow and the VM addresses cannot disagree (the site schema checks it). The pinned
+ * versions come from `src/config/versions.ts`.
  *
  * Secrets are NOT configuration: the K3s token and the Proxmox API token are Terraform variables marked
  * sensitive (see `cluster-stack.ts`), so no field here may carry one.
@@ -80,6 +82,12 @@ const networkSchema = z.discriminatedUnion('mode', [
 export const clusterConfigSchema = z.strictObject({
   /** Proxmox node (as named in the Proxmox cluster) the VMs run on. */
   proxmoxNode: z.string().min(1),
+  /**
+   * The Proxmox API user of the token. Only `root@pam` may set a file mode on an uploaded file
+   * (bpg/proxmox `proxmox_virtual_environment_file.file_mode`); with it the snippets holding the K3s
+   * token are written 0600. Any other user relies on the snippets directory being root-only (docs/proxmox.md).
+   */
+  apiUser: z.string().regex(/^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+$/, 'must be user@realm such as terraform@pve'),
   /**
    * VM id of the server; agent N gets `vmIdBase + N`. Ids depend only on a node's name, never on creation
    * order, so adding an agent never renumbers the others.
@@ -198,7 +206,7 @@ export type ProxmoxConfig = z.infer<typeof proxmoxConfigSchema>;
 export type StateConfig = z.infer<typeof stateConfigSchema>;
 export type InfraConfig = z.infer<typeof infraConfigSchema>;
 
-/** The values shared with the cdk8s side, taken from the platform config. */
+/** The values shared with the cdk8s side, taken from the site file. */
 export interface SharedClusterSettings {
   /** Cluster name: stack name, VM name prefix, Proxmox tag. */
   readonly clusterName: string;
@@ -206,10 +214,50 @@ export interface SharedClusterSettings {
   readonly domain: string;
 }
 
-export const sharedFromPlatform: SharedClusterSettings = {
-  clusterName: platformConfig.clusterName,
-  domain: platformConfig.domain,
-};
+export function sharedFromSite(s: Site): SharedClusterSettings {
+  return { clusterName: s.cluster.name, domain: s.cluster.domain };
+}
+
+/** The infra settings the site file decides, as overrides of `infraDefaults` (validated by `loadInfraConfig`). */
+export function infraOverridesFromSite(s: Site): Record<string, unknown> {
+  const net = s.network;
+  return {
+    image: { datastoreId: s.proxmox.imageDatastore },
+    cluster: {
+      proxmoxNode: s.proxmox.node,
+      apiUser: s.proxmox.apiUser,
+      vmIdBase: s.nodes.vmIdBase,
+      agents: s.nodes.agents,
+      serverSize: s.nodes.serverSize,
+      agentSize: s.nodes.agentSize,
+      vmDatastoreId: s.proxmox.vmDatastore,
+      bridge: s.proxmox.bridge,
+      ...(s.proxmox.vlanId === undefined ? {} : { vlanId: s.proxmox.vlanId }),
+      network:
+        net.vms.mode === 'dhcp'
+          ? { mode: 'dhcp' }
+          : {
+            mode: 'static',
+            firstAddress: net.vms.firstAddress,
+            lastAddress: net.vms.lastAddress,
+            // One source: the VMs' prefix is the node network's.
+            prefixLength: prefixLength(net.nodeCidr),
+            gateway: net.gateway,
+            dnsServers: net.dnsServers,
+          },
+      sshAuthorizedKeys: s.ssh.authorizedKeys,
+      adminUser: s.ssh.adminUser,
+    },
+    bootstrap: { snippetsDatastoreId: s.proxmox.snippetsDatastore },
+    proxmox: {
+      insecure: s.proxmox.insecureTls,
+      sshAgent: s.proxmox.sshAgent,
+      sshUsername: s.proxmox.sshUser,
+      sshNodes: s.proxmox.sshAddress ? [{ name: s.proxmox.node, address: s.proxmox.sshAddress }] : [],
+    },
+    ...(s.terraformState.backend === 's3' ? { state: s.terraformState } : {}),
+  };
+}
 
 /** The K3s install script at the pinned release tag (`+` is URL-encoded in the ref). */
 export function k3sInstallScriptUrl(version: string): string {
@@ -224,6 +272,7 @@ export const infraDefaults: InfraConfig = {
   image: { ...clusterImage, datastoreId: 'local' },
   cluster: {
     proxmoxNode: 'pve',
+    apiUser: 'terraform@pve',
     vmIdBase: 9100,
     servers: 1,
     agents: 2,

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { testSshKey } from './support';
-import { infraDefaults, k3sInstallScriptUrl, loadInfraConfig } from '../../src/infra/config';
+import { loadSiteFile } from '../../src/config/site';
+import { infraDefaults, infraOverridesFromSite, k3sInstallScriptUrl, loadInfraConfig } from '../../src/infra/config';
 
 const invalidDir = join(__dirname, 'invalid');
 
@@ -56,8 +57,13 @@ describe('valid config', () => {
     expect(c.cluster.agents).toBe(4);
   });
 
-  test('the committed cluster file is valid', () => {
-    const c = loadInfraConfig(parse(readFileSync(join(__dirname, '../../src/infra/cluster.yaml'), 'utf8')));
+  test('the shipped site.yaml derives a valid infra config (the values cluster.yaml held before)', () => {
+    const c = loadInfraConfig(infraOverridesFromSite(loadSiteFile(join(__dirname, '../../site.yaml'))));
     expect(c.cluster.sshAuthorizedKeys.length).toBeGreaterThan(0);
+    expect(c.cluster).toMatchObject({
+      proxmoxNode: 'pve', apiUser: 'terraform@pve', agents: 2, bridge: 'vmbr0', vmDatastoreId: 'local-lvm',
+      network: { mode: 'static', firstAddress: '192.168.1.50', lastAddress: '192.168.1.59', prefixLength: 24, gateway: '192.168.1.1', dnsServers: ['192.168.1.1'] },
+    });
+    expect(c).toEqual(loadInfraConfig({ cluster: { sshAuthorizedKeys: c.cluster.sshAuthorizedKeys } }));
   });
 });

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Testing } from 'cdktf';
+import { parse } from 'yaml';
 import { ClusterStack } from '../../src/infra/cluster-stack';
 import { loadInfraConfig, SharedClusterSettings } from '../../src/infra/config';
 
@@ -20,4 +23,19 @@ export function synthCluster(overrides: Record<string, any> = {}, shared: Shared
   const stack = new ClusterStack(app, shared.clusterName, { config: loadInfraConfig(baseOverrides(overrides)), shared });
   const synth = Testing.synth(stack);
   return { stack, synth, json: JSON.parse(synth) as any };
+}
+
+/** Deep merge: objects merge, everything else (arrays included) replaces. */
+function merge(base: unknown, patch: unknown): unknown {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObj(base) || !isObj(patch)) return patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = merge(base[k], v);
+  return out;
+}
+
+/** A site document: the test fixture (a copy of site.yaml) with the test key, then `patch` merged in. */
+export function siteDoc(patch: Record<string, unknown> = {}): Record<string, unknown> {
+  const fixture = parse(readFileSync(join(__dirname, '..', 'config', 'site.fixture.yaml'), 'utf8'));
+  return merge(merge(fixture, { ssh: { authorizedKeys: [testSshKey] } }), patch) as Record<string, unknown>;
 }

@@ -1,0 +1,109 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadPlatformConfig } from '../../src/config/platform';
+import { cidrContains, loadSiteFile, parseSite, Site, siteFilePath, siteSchema } from '../../src/config/site';
+import { teams } from '../../src/config/teams';
+import { planNodes } from '../../src/infra/cluster-stack';
+import { infraOverridesFromSite, loadInfraConfig, sharedFromSite } from '../../src/infra/config';
+
+const root = join(__dirname, '..', '..');
+const shippedFile = join(root, 'site.yaml');
+const fixtureFile = join(__dirname, 'site.fixture.yaml');
+const invalidDir = join(__dirname, 'invalid', 'site');
+
+/** Deep merge for fixtures: objects merge, everything else (arrays included) replaces. */
+function merge(base: unknown, patch: unknown): unknown {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObj(base) || !isObj(patch)) return patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = merge(base[k], v);
+  return out;
+}
+
+/** The node addresses both apps derive from a site: every VM the CDKTF stack would create. */
+function vmAddresses(s: Site): string[] {
+  const config = loadInfraConfig(infraOverridesFromSite(s));
+  return planNodes(config, sharedFromSite(s)).map((n) => n.ip!).filter(Boolean);
+}
+
+describe('the site file', () => {
+  test('the shipped site.yaml passes, and the test fixture is a copy of it', () => {
+    const shipped = loadSiteFile(shippedFile);
+    expect(loadSiteFile(fixtureFile)).toEqual(shipped);
+    expect(shipped.network.nodeCidr).toBe('192.168.1.0/24');
+  });
+
+  test('jest reads the fixture (MLOPS_SITE_FILE), so editing site.yaml on a fork keeps the suite green', () => {
+    expect(siteFilePath()).toBe(fixtureFile);
+    expect(siteFilePath({})).toBe(shippedFile);
+  });
+
+  test.each([['site.yaml', shippedFile], ['fixture', fixtureFile]])('%s: every VM address is inside the node network the NetworkPolicies allow', (_name, file) => {
+    const s = loadSiteFile(file);
+    const platform = loadPlatformConfig({}, s);
+    const ips = vmAddresses(s);
+    expect(ips).toHaveLength(s.nodes.agents + 1);
+    for (const ip of ips) expect([ip, cidrContains(platform.network.nodeCidr, ip)]).toEqual([ip, true]);
+  });
+
+  test('both apps take their per-installation values from it and nowhere else', () => {
+    const s = parseSite(merge(parse(readFileSync(fixtureFile, 'utf8')), {
+      github: { owner: 'acme', repo: 'ml-platform', branch: 'prod' },
+      cluster: { name: 'lab', domain: 'lab.acme.org' },
+      network: { nodeCidr: '10.20.0.0/16', gateway: '10.20.0.1', dnsServers: ['10.20.0.1'], vms: { mode: 'static', firstAddress: '10.20.5.10', lastAddress: '10.20.5.20' } },
+      proxmox: { node: 'pve2', bridge: 'vmbr1', vlanId: 20, vmDatastore: 'fast' },
+      nodes: { agents: 3 },
+    }));
+    const p = loadPlatformConfig({}, s);
+    expect(p).toMatchObject({
+      clusterName: 'lab', domain: 'lab.acme.org', gitRepoUrl: 'https://github.com/acme/ml-platform.git', targetRevision: 'prod',
+      network: { nodeCidr: '10.20.0.0/16', podCidr: '10.42.0.0/16' },
+      gateway: { githubRepository: 'acme/ml-platform' },
+      runners: { githubConfigUrl: 'https://github.com/acme/ml-platform' },
+    });
+    const infra = loadInfraConfig(infraOverridesFromSite(s));
+    expect(infra.cluster).toMatchObject({
+      proxmoxNode: 'pve2', bridge: 'vmbr1', vlanId: 20, vmDatastoreId: 'fast', agents: 3,
+      network: { mode: 'static', firstAddress: '10.20.5.10', prefixLength: 16, gateway: '10.20.0.1' },
+    });
+    expect(vmAddresses(s)).toEqual(['10.20.5.10', '10.20.5.11', '10.20.5.12', '10.20.5.13']);
+  });
+
+  test('teams come from the site file', () => {
+    const fixture = loadSiteFile(fixtureFile);
+    expect(teams.ml.githubTeam).toBe(fixture.teams.ml.github);
+    expect(teams['model-owners'].slackChannel).toBe(fixture.teams['model-owners'].slack);
+  });
+
+  test('every key of the schema is shown in the shipped site.yaml (set, or commented with its default)', () => {
+    const text = readFileSync(shippedFile, 'utf8');
+    const keys = (shape: Record<string, any>, prefix: string): string[] => Object.entries(shape).flatMap(([k, v]) => {
+      let inner: any = v;
+      while (inner?.def?.innerType) inner = inner.def.innerType;
+      const nested = inner?.def?.type === 'object' && prefix === '' ? keys(inner.shape, `${k}.`) : [];
+      return [`${prefix}${k}`, ...nested];
+    });
+    const missing = keys(siteSchema.shape, '').filter((k) => !new RegExp(`^\\s*#?\\s*${k.split('.').pop()!.replace('-', '\\-')}:`, 'm').test(text));
+    expect(missing).toEqual([]);
+  });
+
+  test('a missing site file is named, with what to do', () => {
+    expect(() => loadSiteFile(join(__dirname, 'no-such-site.yaml'))).toThrow(/no-such-site\.yaml: cannot read the site file \(ENOENT\); copy and edit site\.yaml/);
+  });
+});
+
+describe('invalid site files fail with a message naming the setting (one fixture per rule)', () => {
+  const fixtures = readdirSync(invalidDir).filter((f) => f.endsWith('.yaml')).sort();
+  const valid = parse(readFileSync(fixtureFile, 'utf8'));
+
+  test('there are fixtures', () => expect(fixtures.length).toBeGreaterThanOrEqual(20));
+
+  test.each(fixtures)('%s', (file) => {
+    const text = readFileSync(join(invalidDir, file), 'utf8');
+    const expected = /^# expect: (.+)$/m.exec(text)?.[1];
+    expect(expected).toBeDefined();
+    const doc = merge(valid, parse(text));
+    expect(() => parseSite(doc)).toThrow(expected!);
+  });
+});
