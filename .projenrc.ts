@@ -164,6 +164,22 @@ project.addTask('synth:infra', {
   exec: 'ts-node --transpile-only src/infra/main.ts',
 });
 
+// OpenTofu on the synthesized stack, one task per command (docs/proxmox.md says why not `cdktf deploy`:
+// cdktf-cli's install compiles or downloads node-pty outside npm, and CDKTF is archived).
+for (const command of ['plan', 'apply', 'output'] as const) {
+  project.addTask(`infra:${command}`, {
+    description: `synth:infra, then \`tofu init\` and \`tofu ${command}\` in cdktf.out/stacks/<cluster> (extra arguments go to tofu)`,
+    steps: [{ spawn: 'synth:infra' }, { exec: `bash scripts/tofu.sh ${command}`, receiveArgs: true }],
+  });
+}
+
+// The one manual GitOps step, once per cluster: ArgoCD from dist/bootstrap, then the AppProject and the
+// root Application, one file each (a `kubectl apply` of the folder would choke on argocd-values.yaml).
+project.addTask('bootstrap', {
+  description: 'Install ArgoCD and hand it the repository (needs kubectl on the new cluster and helm; docs/bootstrap.md)',
+  exec: 'bash scripts/bootstrap.sh',
+});
+
 // The `mlops` CLI; in a checkout: `npx mlops <command>`.
 project.addBins({ mlops: 'bin/mlops' });
 
