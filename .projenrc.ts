@@ -7,6 +7,7 @@ import {
   RetrainWorkflow,
   TriageWorkflow,
 } from './src/ci';
+import { loadSiteFile } from './src/config/site';
 
 // The one place project configuration is written. Everything it generates
 // (package.json, tsconfig*, jest/eslint config, .npmrc, .gitattributes,
@@ -195,12 +196,14 @@ project.eslint?.allowDevDeps('src/ci/**');
 new ModelPipelineWorkflow(project);
 // P0 drift (or a human) retrains on fresh labelled captures and opens a release PR; it never deploys.
 new RetrainWorkflow(project);
+// The analyses use the LLM the site file names (site.yaml → llm; keys are repository secrets).
+const { llm } = loadSiteFile();
 // A failed pipeline run gets an explanation posted where the team works (analysis read-only, posting separate).
-new TriageWorkflow(project);
+new TriageWorkflow(project, { llm });
 // A firing alert, relayed by the gateway, gets a root-cause report from inside the cluster.
-new AlertAnalysisWorkflow(project);
+new AlertAnalysisWorkflow(project, { llm });
 // Drift, relayed by the gateway or on schedule, is analysed and acted on by the urgency the rules compute.
-new DriftAnalysisWorkflow(project);
+new DriftAnalysisWorkflow(project, { llm });
 // The repository's own suite, including the check that committed generated files equal a fresh synth.
 new PlatformCiWorkflow(project);
 

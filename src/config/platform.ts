@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import release from './release.json';
-import { githubUrl, site, Site } from './site';
+import { githubUrl, llmEndpointOf, site, Site } from './site';
 import { teamIds } from './teams';
 
 /**
@@ -125,6 +125,17 @@ export const platformConfigSchema = z.strictObject({
     githubConfigUrl: z.string().regex(/^https:\/\/github\.com\/\S+$/, 'must be an https://github.com/ URL'),
     minRunners: z.number().int().min(0),
     maxRunners: z.number().int().min(1),
+    /**
+     * An on-prem LLM endpoint the analysis workflows on the runners call (site `llm.baseUrl` with
+     * provider `openai`): the runners' egress NetworkPolicy allows it. Absent for Gemini, and for an
+     * endpoint on public HTTPS (already allowed).
+     */
+    llmEgress: z
+      .union([
+        z.strictObject({ cidr: z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/32$/, 'must be an IPv4 /32'), port: z.number().int().min(1).max(65535) }),
+        z.strictObject({ namespace: dnsLabel, port: z.number().int().min(1).max(65535) }),
+      ])
+      .optional(),
   }),
 });
 
@@ -226,8 +237,17 @@ export function platformOverridesFromSite(s: Site): PlatformConfigOverrides {
     targetRevision: s.github.branch,
     network: { nodeCidr: s.network.nodeCidr, podCidr: s.network.podCidr },
     gateway: { githubRepository: `${s.github.owner}/${s.github.repo}` },
-    runners: { githubConfigUrl: repoUrl },
+    runners: { githubConfigUrl: repoUrl, llmEgress: llmEgressOf(s) },
   };
+}
+
+/** The runners' egress rule for an on-prem LLM endpoint, if one is needed (see `runners.llmEgress`). */
+function llmEgressOf(s: Site): PlatformConfig['runners']['llmEgress'] {
+  if (s.llm.provider !== 'openai' || !s.llm.baseUrl) return undefined;
+  const e = llmEndpointOf(s.llm.baseUrl);
+  if (e.kind === 'ip') return { cidr: `${e.host}/32`, port: e.port };
+  if (e.kind === 'service') return { namespace: e.namespace!, port: e.port };
+  return undefined; // public HTTPS on 443: the runners may already reach it (the site schema rejects other ports)
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { z } from 'zod';
 import { parse } from 'yaml';
+import { z } from 'zod';
 
 /**
  * The site file: everything that differs per installation, in one user-edited YAML file at the
@@ -236,8 +236,17 @@ function crossChecks(s: Site): string[] {
     issues.push(`network.podCidr: ${net.podCidr} overlaps network.nodeCidr ${net.nodeCidr} (pods and nodes need separate networks)`);
   }
   if (s.llm.provider === 'openai') {
-    if (!s.llm.baseUrl) issues.push('llm.baseUrl: required when llm.provider is openai (the OpenAI-compatible endpoint, e.g. http://ollama.lan:11434/v1)');
+    if (!s.llm.baseUrl) issues.push('llm.baseUrl: required when llm.provider is openai (the OpenAI-compatible endpoint, e.g. http://192.168.1.20:11434/v1)');
     if (!s.llm.model) issues.push('llm.model: required when llm.provider is openai (the model the endpoint serves)');
+    if (s.llm.baseUrl) {
+      const { host, port, kind } = llmEndpointOf(s.llm.baseUrl);
+      if (kind === 'dns' && port !== 443) {
+        issues.push(
+          `llm.baseUrl: ${host}:${port} is a DNS name outside the cluster, which the runners' egress NetworkPolicy cannot allow ` +
+            '(it allows public HTTPS on 443, IP addresses and in-cluster Services): write its IP address, or an in-cluster Service as <service>.<namespace>.svc',
+        );
+      }
+    }
   } else if (s.llm.baseUrl) {
     issues.push(`llm.baseUrl: only used with llm.provider openai (llm.provider is ${s.llm.provider})`);
   }
@@ -300,6 +309,26 @@ export function site(): Site {
   const file = siteFilePath();
   if (!cached || cached.file !== file) cached = { file, site: loadSiteFile(file) };
   return cached.site;
+}
+
+/** Where the LLM endpoint is, as far as a NetworkPolicy can tell: an IP, an in-cluster Service or another DNS name. */
+export interface LlmEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly kind: 'ip' | 'service' | 'dns';
+  /** The Service's namespace (kind `service`). */
+  readonly namespace?: string;
+}
+
+/** Classifies an `llm.baseUrl` (`http://10.0.0.5:11434/v1`, `http://ollama.llm.svc:11434/v1`, `https://api.example.com/v1`). */
+export function llmEndpointOf(baseUrl: string): LlmEndpoint {
+  const url = new URL(baseUrl);
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  const host = url.hostname;
+  if (ipv4Pattern.test(host)) return { host, port, kind: 'ip' };
+  const svc = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.cluster\.local)?$/.exec(host);
+  if (svc) return { host, port, kind: 'service', namespace: svc[2] };
+  return { host, port, kind: 'dns' };
 }
 
 /** `https://github.com/<owner>/<repo>` of the site. */

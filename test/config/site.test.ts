@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { loadPlatformConfig } from '../../src/config/platform';
 import { cidrContains, loadSiteFile, parseSite, Site, siteFilePath, siteSchema } from '../../src/config/site';
 import { teams } from '../../src/config/teams';
 import { planNodes } from '../../src/infra/cluster-stack';
 import { infraOverridesFromSite, loadInfraConfig, sharedFromSite } from '../../src/infra/config';
+import { NamespacesChart } from '../../src/k8s/platform/namespaces';
 
 const root = join(__dirname, '..', '..');
 const shippedFile = join(root, 'site.yaml');
@@ -57,14 +59,21 @@ describe('the site file', () => {
     }));
     const p = loadPlatformConfig({}, s);
     expect(p).toMatchObject({
-      clusterName: 'lab', domain: 'lab.acme.org', gitRepoUrl: 'https://github.com/acme/ml-platform.git', targetRevision: 'prod',
+      clusterName: 'lab',
+      domain: 'lab.acme.org',
+      gitRepoUrl: 'https://github.com/acme/ml-platform.git',
+      targetRevision: 'prod',
       network: { nodeCidr: '10.20.0.0/16', podCidr: '10.42.0.0/16' },
       gateway: { githubRepository: 'acme/ml-platform' },
       runners: { githubConfigUrl: 'https://github.com/acme/ml-platform' },
     });
     const infra = loadInfraConfig(infraOverridesFromSite(s));
     expect(infra.cluster).toMatchObject({
-      proxmoxNode: 'pve2', bridge: 'vmbr1', vlanId: 20, vmDatastoreId: 'fast', agents: 3,
+      proxmoxNode: 'pve2',
+      bridge: 'vmbr1',
+      vlanId: 20,
+      vmDatastoreId: 'fast',
+      agents: 3,
       network: { mode: 'static', firstAddress: '10.20.5.10', prefixLength: 16, gateway: '10.20.0.1' },
     });
     expect(vmAddresses(s)).toEqual(['10.20.5.10', '10.20.5.11', '10.20.5.12', '10.20.5.13']);
@@ -90,6 +99,33 @@ describe('the site file', () => {
 
   test('a missing site file is named, with what to do', () => {
     expect(() => loadSiteFile(join(__dirname, 'no-such-site.yaml'))).toThrow(/no-such-site\.yaml: cannot read the site file \(ENOENT\); copy and edit site\.yaml/);
+  });
+});
+
+describe('an on-prem LLM endpoint opens the runners\' egress NetworkPolicy for exactly that endpoint', () => {
+  const fixture = parse(readFileSync(fixtureFile, 'utf8'));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const runnerEgress = (llm: Record<string, unknown>): any[] => {
+    const config = loadPlatformConfig({}, parseSite(merge(fixture, { llm })));
+    const objs = Testing.synth(new NamespacesChart(Testing.app(), 'namespaces', config));
+    return objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'runner-egress').spec.egress;
+  };
+  const llmRules = (egress: any[]) => egress.filter((r) => r.ports?.some((p: any) => p.port === 11434));
+
+  test('an IP address: a /32 on its port', () => {
+    const egress = runnerEgress({ provider: 'openai', model: 'm', baseUrl: 'http://192.168.1.20:11434/v1' });
+    expect(llmRules(egress)).toEqual([{ to: [{ ipBlock: { cidr: '192.168.1.20/32' } }], ports: [{ protocol: 'TCP', port: 11434 }] }]);
+  });
+
+  test('an in-cluster Service: its namespace on its port', () => {
+    const egress = runnerEgress({ provider: 'openai', model: 'm', baseUrl: 'http://ollama.llm.svc:11434/v1' });
+    expect(llmRules(egress)).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'llm' } } }], ports: [{ protocol: 'TCP', port: 11434 }] }]);
+  });
+
+  test('Gemini, or public HTTPS: no extra rule', () => {
+    const base = runnerEgress({ provider: 'gemini' });
+    expect(runnerEgress({ provider: 'openai', model: 'm', baseUrl: 'https://llm.example.com/v1' })).toEqual(base);
+    expect(llmRules(base)).toEqual([]);
   });
 });
 

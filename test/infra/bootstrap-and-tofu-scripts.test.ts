@@ -23,7 +23,7 @@ function fakeTools(name: string, tools: string[], fail: string[] = []): { bin: s
   writeFileSync(log, '');
   for (const tool of tools) {
     const body = tool === 'kubectl'
-      ? `[ "$1 $2" = "config current-context" ] && { echo test-context; exit 0; }\n`
+      ? '[ "$1 $2" = "config current-context" ] && { echo test-context; exit 0; }\n'
       : '';
     writeFileSync(join(bin, tool), `#!/bin/sh\n${body}echo "${tool} $*" >> "${log}"\n${fail.includes(tool) ? 'exit 1\n' : ''}`);
     chmodSync(join(bin, tool), 0o755);

@@ -61,7 +61,11 @@ describe('valid config', () => {
     const c = loadInfraConfig(infraOverridesFromSite(loadSiteFile(join(__dirname, '../../site.yaml'))));
     expect(c.cluster.sshAuthorizedKeys.length).toBeGreaterThan(0);
     expect(c.cluster).toMatchObject({
-      proxmoxNode: 'pve', apiUser: 'terraform@pve', agents: 2, bridge: 'vmbr0', vmDatastoreId: 'local-lvm',
+      proxmoxNode: 'pve',
+      apiUser: 'terraform@pve',
+      agents: 2,
+      bridge: 'vmbr0',
+      vmDatastoreId: 'local-lvm',
       network: { mode: 'static', firstAddress: '192.168.1.50', lastAddress: '192.168.1.59', prefixLength: 24, gateway: '192.168.1.1', dnsServers: ['192.168.1.1'] },
     });
     expect(c).toEqual(loadInfraConfig({ cluster: { sshAuthorizedKeys: c.cluster.sshAuthorizedKeys } }));
