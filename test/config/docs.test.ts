@@ -17,8 +17,17 @@ test('docs/bootstrap.md lists exactly the credentials table, with their keys', (
   expect(documented).toEqual(secretsToSeal().map((s) => ({ ns: s.namespace, name: s.name, keys: [...s.keys] })));
 });
 
-test('docs/bootstrap.md installs the pinned argo-cd chart version', () => {
-  expect(bootstrapDoc).toContain(`helm install argocd argo/argo-cd --version ${helmCharts.argoCd.version} -n argocd -f dist/bootstrap/argocd-values.yaml`);
+test('docs/bootstrap.md shows what npx projen bootstrap runs, with the pinned argo-cd chart version', () => {
+  const { chart, repoURL, version } = helmCharts.argoCd;
+  expect(bootstrapDoc).toContain('npx projen bootstrap');
+  expect(bootstrapDoc).toContain(`helm upgrade --install argocd ${chart} --repo ${repoURL} --version ${version} \\\n  --namespace argocd --values dist/bootstrap/argocd-values.yaml`);
+});
+
+test('no doc tells anyone to kubectl apply the dist/bootstrap folder (it holds a values file)', () => {
+  for (const doc of ['README.md', 'docs/bootstrap.md', 'docs/proxmox.md', 'docs/quickstart.md', 'docs/gitops.md']) {
+    const text = fs.readFileSync(path.join(root, doc), 'utf8');
+    expect({ doc, applies: /kubectl apply -f dist\/bootstrap\/?(\s|`|$)/m.test(text.replace(/never with\s+`kubectl apply -f dist\/bootstrap\/`|never `kubectl apply -f dist\/bootstrap\/`/g, '')) }).toEqual({ doc, applies: false });
+  }
 });
 
 test('docs/gitops.md gives every sync wave', () => {
