@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { secretsToSeal } from '../../src/config/credentials';
+import { platformConfig } from '../../src/config/platform';
 import { helmCharts } from '../../src/config/versions';
 import { syncWaves } from '../../src/k8s/bootstrap';
 
@@ -32,4 +33,16 @@ test('no doc tells anyone to kubectl apply the dist/bootstrap folder (it holds a
 
 test('docs/gitops.md gives every sync wave', () => {
   for (const [name, wave] of Object.entries(syncWaves)) expect(gitopsDoc).toMatch(new RegExp(`\\| ${wave} \\| \`${name}\` \\|`));
+});
+
+test('docs/github-app.md gives the runner App the permission its registration scope needs', () => {
+  // actions/actions-runner-controller github/actions/client.go @ gha-runner-scale-set-0.13.0: a repository
+  // githubConfigUrl registers through POST /repos/<owner>/<repo>/actions/runners/registration-token, which
+  // needs Administration: write; an organisation URL needs Self-hosted runners: write instead.
+  const appDoc = fs.readFileSync(path.join(root, 'docs', 'github-app.md'), 'utf8');
+  const scope = new URL(platformConfig.runners.githubConfigUrl).pathname.split('/').filter(Boolean).length === 2 ? 'repository' : 'organisation';
+  expect(scope).toBe('repository');
+  expect(appDoc).toMatch(/\| repository \(.*\) \| Repository → \*\*Administration\*\* \| Read and write \|/);
+  expect(appDoc).toMatch(/\| organisation \(.*\) \| Organization → \*\*Self-hosted runners\*\* \| Read and write \|/);
+  expect(appDoc).toContain('POST /repos/<owner>/<repo>/actions/runners/registration-token');
 });
