@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
@@ -276,8 +276,17 @@ export function parseSite(doc: unknown, label = 'site.yaml'): Site {
   return result.data;
 }
 
-/** The repository root (this file is `src/config/site.ts`, or `lib/config/site.js` when compiled). */
-const repoRoot = join(__dirname, '..', '..');
+/**
+ * The repository (or package) root: the nearest ancestor holding package.json. This file is
+ * `src/config/site.ts` in a checkout and `lib/src/config/site.js` when compiled (the images).
+ */
+function packageRoot(): string {
+  for (let dir = __dirname, i = 0; i < 5; i++, dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return join(__dirname, '..', '..');
+}
+const repoRoot = packageRoot();
 
 /** The site file to read: `MLOPS_SITE_FILE` if set (tests point it at a fixture), else `<repo>/site.yaml`. */
 export function siteFilePath(env: NodeJS.ProcessEnv = process.env): string {

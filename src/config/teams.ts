@@ -4,7 +4,7 @@ import { site, TEAM_IDS } from './site';
  * The one teams map. Alerts carry a `team` label from it, triage routes failures by it and
  * drift tags its owner; GitHub mentions and Slack channels are looked up here and nowhere else.
  * The ids are fixed (the code routes by them); each team's handle and channel come from the site
- * file (`site.yaml` → `teams`), read once when this module loads.
+ * file (`site.yaml` → `teams`), read on first use.
  */
 export interface Team {
   /** GitHub team handle mentioned in issues, e.g. `@acme/ml`. The only mentions a report may keep. */
@@ -25,14 +25,21 @@ const owns: Record<TeamId, string> = {
   'model-owners': 'the model source: lint and unit tests',
 };
 
-function teamsOfSite(): Record<TeamId, Team> {
-  const fromSite = site().teams;
-  return Object.fromEntries(
-    TEAM_IDS.map((id) => [id, { githubTeam: fromSite[id].github, slackChannel: fromSite[id].slack, owns: owns[id] }]),
-  ) as Record<TeamId, Team>;
+function teamOfSite(id: TeamId): Team {
+  const t = site().teams[id];
+  return { githubTeam: t.github, slackChannel: t.slack, owns: owns[id] };
 }
 
-export const teams: Readonly<Record<TeamId, Team>> = teamsOfSite();
+/**
+ * Each team's entry reads the site file on first use (then it is cached): commands that never look a
+ * team up (`mlops gateway` in its image) do not need the site file at all.
+ */
+export const teams: Readonly<Record<TeamId, Team>> = Object.freeze(
+  Object.defineProperties(
+    {} as Record<TeamId, Team>,
+    Object.fromEntries(TEAM_IDS.map((id) => [id, { enumerable: true, get: () => teamOfSite(id) }])),
+  ),
+);
 
 export const teamIds = [...TEAM_IDS] as TeamId[];
 

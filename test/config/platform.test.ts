@@ -20,7 +20,7 @@ describe('platform config', () => {
   test('overrides merge deeply and keep the other defaults', () => {
     const c = loadPlatformConfig({ sizes: { prometheusStorage: '50Gi' }, domain: 'lab.example.org' });
     expect(c.sizes.prometheusStorage).toBe('50Gi');
-    expect(c.sizes.grafanaStorage).toBe(platformDefaults.sizes.grafanaStorage);
+    expect(c.sizes.grafanaStorage).toBe(platformDefaults.sizes!.grafanaStorage);
     expect(c.domain).toBe('lab.example.org');
   });
 

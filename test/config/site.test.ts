@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
@@ -142,4 +143,17 @@ describe('invalid site files fail with a message naming the setting (one fixture
     const doc = merge(valid, parse(text));
     expect(() => parseSite(doc)).toThrow(expected!);
   });
+});
+
+test('teams read the site file on first use only: `mlops gateway` starts without one (its image)', () => {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'mlops'), 'gateway', '--help'], {
+    cwd: root, env: { ...process.env, MLOPS_SITE_FILE: join(__dirname, 'no-such-site.yaml') }, encoding: 'utf8', timeout: 60_000,
+  });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  const t = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', 'require("./src/config/teams").teams.ml'], {
+    cwd: root, env: { ...process.env, MLOPS_SITE_FILE: join(__dirname, 'no-such-site.yaml') }, encoding: 'utf8', timeout: 60_000,
+  });
+  expect(t.status).not.toBe(0);
+  expect(t.stderr).toContain('no-such-site.yaml: cannot read the site file (ENOENT)');
 });
