@@ -264,47 +264,34 @@ export function k3sInstallScriptUrl(version: string): string {
   return `https://raw.githubusercontent.com/k3s-io/k3s/${encodeURIComponent(version)}/install.sh`;
 }
 
+/** The defaults of what the site file does not decide (the site decides node, network, datastores, keys, …). */
+export interface InfraDefaults {
+  readonly image: Omit<ImageConfig, 'datastoreId'>;
+  readonly cluster: Pick<ClusterConfig, 'servers' | 'cpuType' | 'tags'>;
+  readonly bootstrap: Omit<BootstrapConfig, 'snippetsDatastoreId'>;
+  readonly proxmox: Pick<ProxmoxConfig, 'minTls'>;
+  readonly state: StateConfig;
+}
+
 /**
- * Defaults: a 3-node homelab (1 server + 2 agents) on one Proxmox node, static addresses from
- * 192.168.1.50. `cluster.sshAuthorizedKeys` has no default: a cluster nobody can log in to is an error.
+ * Defaults of everything the site file does not carry. The rest (Proxmox node, datastores, bridge, VM
+ * ids, sizes and addresses, SSH keys, state backend) comes from `site.yaml` through
+ * `infraOverridesFromSite`; without it the config is incomplete and `loadInfraConfig` says which field.
  */
-export const infraDefaults: InfraConfig = {
-  image: { ...clusterImage, datastoreId: 'local' },
+export const infraDefaults: InfraDefaults = {
+  image: { ...clusterImage },
   cluster: {
-    proxmoxNode: 'pve',
-    apiUser: 'terraform@pve',
-    vmIdBase: 9100,
     servers: 1,
-    agents: 2,
-    serverSize: { cores: 2, memoryMiB: 4096, diskGiB: 32 },
-    agentSize: { cores: 4, memoryMiB: 8192, diskGiB: 64 },
     cpuType: 'x86-64-v2-AES',
-    vmDatastoreId: 'local-lvm',
-    bridge: 'vmbr0',
-    network: {
-      mode: 'static',
-      firstAddress: '192.168.1.50',
-      lastAddress: '192.168.1.59',
-      prefixLength: 24,
-      gateway: '192.168.1.1',
-      dnsServers: ['192.168.1.1'],
-    },
-    sshAuthorizedKeys: [],
-    adminUser: 'ops',
     tags: ['k3s'],
   },
   bootstrap: {
     k3sVersion,
     installScriptUrl: k3sInstallScriptUrl(k3sVersion),
-    snippetsDatastoreId: 'local',
     disable: [],
   },
   proxmox: {
-    insecure: false,
     minTls: '1.3',
-    sshAgent: true,
-    sshUsername: 'terraform',
-    sshNodes: [],
   },
   state: { backend: 'local', path: '../../../terraform.cluster.tfstate' },
 };
@@ -317,14 +304,14 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Deep merge of overrides into defaults. Arrays are replaced. A union member is replaced, not merged, when
  * its discriminator (`mode`, `backend`) changes, so switching to DHCP does not inherit static fields.
  */
-function merge(base: unknown, override: unknown): unknown {
+export function mergeInfraOverrides(base: unknown, override: unknown): unknown {
   if (override === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(override)) return override;
   for (const d of ['mode', 'backend']) {
     if (d in override && base[d] !== override[d]) return override;
   }
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(override)) out[k] = merge(base[k], v);
+  for (const [k, v] of Object.entries(override)) out[k] = mergeInfraOverrides(base[k], v);
   return out;
 }
 
@@ -381,7 +368,7 @@ function crossFieldIssues(c: InfraConfig): string[] {
  */
 export function loadInfraConfig(overrides: unknown = {}): InfraConfig {
   if (!isPlainObject(overrides)) throw new Error('infra config: <root>: must be an object');
-  const result = infraConfigSchema.safeParse(merge(infraDefaults, overrides));
+  const result = infraConfigSchema.safeParse(mergeInfraOverrides(infraDefaults, overrides));
   if (!result.success) {
     throw new Error(
       result.error.issues
