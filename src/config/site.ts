@@ -265,14 +265,28 @@ function formatIssues(error: z.ZodError, label: string): string[] {
 }
 
 /**
+ * An error about the site file. No stack frames: the message names the file and the setting, and synth
+ * (which loads the config while importing modules) would otherwise bury it under a trace.
+ */
+export function siteError(message: string): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new Error(message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * Validates a parsed site document. Throws one Error whose lines each name a setting
  * (`site.yaml: network.vms.firstAddress: … is outside network.nodeCidr …`).
  */
 export function parseSite(doc: unknown, label = 'site.yaml'): Site {
   const result = siteSchema.safeParse(doc ?? {});
-  if (!result.success) throw new Error(formatIssues(result.error, label).join('\n'));
+  if (!result.success) throw siteError(formatIssues(result.error, label).join('\n'));
   const issues = crossChecks(result.data);
-  if (issues.length > 0) throw new Error(issues.map((i) => `${label}: ${i}`).join('\n'));
+  if (issues.length > 0) throw siteError(issues.map((i) => `${label}: ${i}`).join('\n'));
   return result.data;
 }
 
@@ -295,18 +309,19 @@ export function siteFilePath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Reads and validates a site file; the error names the file. */
 export function loadSiteFile(file: string = siteFilePath()): Site {
-  const label = relative(process.cwd(), file) || file;
+  const rel = relative(process.cwd(), file);
+  const label = rel && !rel.startsWith('..') ? rel : file;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`${label}: cannot read the site file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); copy and edit site.yaml at the repository root, or set MLOPS_SITE_FILE`);
+    throw siteError(`${label}: cannot read the site file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); copy and edit site.yaml at the repository root, or set MLOPS_SITE_FILE`);
   }
   let doc: unknown;
   try {
     doc = parse(text);
   } catch (e) {
-    throw new Error(`${label}: not valid YAML: ${(e as Error).message}`);
+    throw siteError(`${label}: not valid YAML: ${(e as Error).message}`);
   }
   return parseSite(doc, label);
 }

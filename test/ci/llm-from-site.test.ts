@@ -80,8 +80,8 @@ describe('an on-prem OpenAI-compatible endpoint (llm.provider: openai)', () => {
 });
 
 describe('Gemini (the shipped site file) and offline', () => {
-  test('the shipped site file names Gemini: the key secret, no provider flag (offline without the secret)', () => {
-    expect(loadSiteFile(join(__dirname, '../../site.yaml')).llm).toEqual({ provider: 'gemini' });
+  test('the site file as shipped (its fixture copy) names Gemini: the key secret, no provider flag (offline without the secret)', () => {
+    expect(loadSiteFile(join(__dirname, '../config/site.fixture.yaml')).llm).toEqual({ provider: 'gemini' });
     const wfs = synth({ provider: 'gemini' });
     for (const [name, command] of [['triage', 'triage'], ['alert-analysis', 'analyze-alert'], ['drift-analysis', 'analyze-drift']]) {
       const [step] = stepRunning(wfs[name], command);

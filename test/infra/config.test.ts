@@ -55,8 +55,8 @@ describe('valid config', () => {
     expect(c.cluster.agents).toBe(4);
   });
 
-  test('the shipped site.yaml derives a valid infra config (the values cluster.yaml held before)', () => {
-    const c = loadInfraConfig(infraOverridesFromSite(loadSiteFile(join(__dirname, '../../site.yaml'))));
+  test('the site file as shipped (its fixture copy) derives the values cluster.yaml held before', () => {
+    const c = loadInfraConfig(infraOverridesFromSite(loadSiteFile(join(__dirname, '../config/site.fixture.yaml'))));
     expect(c.cluster.sshAuthorizedKeys.length).toBeGreaterThan(0);
     expect(c.cluster).toMatchObject({
       proxmoxNode: 'pve',
