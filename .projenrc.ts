@@ -11,6 +11,7 @@ import {
   RetrainWorkflow,
   TriageWorkflow,
 } from './src/ci';
+import { loadSiteFile } from './src/config/site';
 
 // The one place project configuration is written. Everything it generates
 // (package.json, tsconfig*, jest/eslint config, .npmrc, .gitattributes,
@@ -111,6 +112,8 @@ const project = new typescript.TypeScriptAppProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120_000,
       maxWorkers: 2,
+      // Tests read the site fixture, not the checkout's site.yaml (a fork's edits keep the suite green).
+      setupFiles: ['<rootDir>/test/config/site-env.setup.ts'],
     },
   },
   tsJestOptions: {
@@ -177,8 +180,24 @@ project.addTask('cluster-kinds', {
 // Proxmox VMs + K3s (CDKTF): src/infra/main.ts → cdktf.out/stacks/<cluster>/cdk.tf.json (not committed),
 // plain Terraform JSON for `tofu -chdir=… init/plan/apply`. cdktf.json's `app` runs the same command.
 project.addTask('synth:infra', {
-  description: 'Synthesize the Proxmox/K3s Terraform JSON into cdktf.out/ (MLOPS_INFRA_CONFIG picks the cluster file)',
+  description: 'Synthesize the Proxmox/K3s Terraform JSON into cdktf.out/ from site.yaml (MLOPS_SITE_FILE picks another)',
   exec: 'ts-node --transpile-only src/infra/main.ts',
+});
+
+// OpenTofu on the synthesized stack, one task per command (docs/proxmox.md says why not `cdktf deploy`:
+// cdktf-cli's install compiles or downloads node-pty outside npm, and CDKTF is archived).
+for (const command of ['plan', 'apply', 'output'] as const) {
+  project.addTask(`infra:${command}`, {
+    description: `synth:infra, then \`tofu init\` and \`tofu ${command}\` in cdktf.out/stacks/<cluster> (extra arguments go to tofu)`,
+    steps: [{ spawn: 'synth:infra' }, { exec: `bash scripts/tofu.sh ${command}`, receiveArgs: true }],
+  });
+}
+
+// The one manual GitOps step, once per cluster: ArgoCD from dist/bootstrap, then the AppProject and the
+// root Application, one file each (a `kubectl apply` of the folder would choke on argocd-values.yaml).
+project.addTask('bootstrap', {
+  description: 'Install ArgoCD and hand it the repository (needs kubectl on the new cluster and helm; docs/bootstrap.md)',
+  exec: 'bash scripts/bootstrap.sh',
 });
 
 // The `mlops` CLI; in a checkout: `npx mlops <command>`.
@@ -196,12 +215,14 @@ project.eslint?.allowDevDeps('src/ci/**');
 new ModelPipelineWorkflow(project);
 // P0 drift (or a human) retrains on fresh labelled captures and opens a release PR; it never deploys.
 new RetrainWorkflow(project);
+// The analyses use the LLM the site file names (site.yaml → llm; keys are repository secrets).
+const { llm } = loadSiteFile();
 // A failed pipeline run gets an explanation posted where the team works (analysis read-only, posting separate).
-new TriageWorkflow(project);
+new TriageWorkflow(project, { llm });
 // A firing alert, relayed by the gateway, gets a root-cause report from inside the cluster.
-new AlertAnalysisWorkflow(project);
+new AlertAnalysisWorkflow(project, { llm });
 // Drift, relayed by the gateway or on schedule, is analysed and acted on by the urgency the rules compute.
-new DriftAnalysisWorkflow(project);
+new DriftAnalysisWorkflow(project, { llm });
 // The repository's own suite, including the check that committed generated files equal a fresh synth.
 new PlatformCiWorkflow(project);
 // actionlint's config: declares the self-hosted `homelab` label, which it cannot know otherwise.
