@@ -71,7 +71,7 @@ fi
 log "prerequisites ok; will install:"
 [ ${#missing[@]} -eq 0 ] || log "  Debian packages (apt-get, no service started): ${missing[*]}"
 if [ "$npm_needed" = 1 ]; then
-  log "  npm ci: $(node -p 'Object.keys(require("./package-lock.json").packages).filter(Boolean).length') packages from package-lock.json into node_modules/; install scripts run only for: $(node -p 'Object.entries(require("./package.json").allowScripts || {}).filter(([, ok]) => ok).map(([name]) => name).join(", ")') (package.json allowScripts)"
+  log "  npm ci: the dependencies pinned in package-lock.json, into node_modules/; install scripts run only for: $(node -p 'Object.entries(require("./package.json").allowScripts || {}).filter(([, ok]) => ok).map(([name]) => name).join(", ")') (package.json allowScripts)"
 fi
 for entry in "${planned_venvs[@]}"; do
   log "  Python venv .venvs/${entry%%:*}: $(grep -c '^[A-Za-z0-9]' "${entry#*:}") hash-pinned packages from ${entry#*:}"
