@@ -6,10 +6,13 @@
 # a system service from their postinst, on the default ports (9090, 9093, 5000), and enable it at boot.
 # Nothing in this repository uses those: the tests and the demo start their own instances on free
 # 127.0.0.1 ports (src/testing/prometheus.ts, src/demo/main.ts). So:
-#   - during the apt-get run, a temporary /usr/sbin/policy-rc.d (exit 101: "action forbidden", see
-#     policy-rc.d(8) / Debian's invoke-rc.d policy interface, honoured by invoke-rc.d and
-#     deb-systemd-invoke) keeps the new packages' services from starting. It is written only when the
-#     host has none, and removed afterwards; an existing one is left as it is and decides;
+#   - during the apt-get run, a temporary /usr/sbin/policy-rc.d answering 101 ("action forbidden")
+#     keeps the new packages' services from starting: maintainer scripts start services through
+#     invoke-rc.d and deb-systemd-invoke, which both ask it first (Debian bookworm, init-system-helpers
+#     1.65.2: /usr/share/doc/init-system-helpers/README.policy-rc.d, /usr/bin/deb-systemd-invoke). It is
+#     written only when the host has none (or a stale one of ours) and removed afterwards, also on
+#     failure; a host's own policy-rc.d is left as it is and decides. (A running service of a package
+#     apt upgrades as a dependency is then neither stopped nor restarted: it keeps running.)
 #   - afterwards, the units of packages installed on THIS run that are enabled at boot are disabled,
 #     each with a message that says so and how to turn it on. Pre-existing packages are never touched.
 

@@ -141,7 +141,7 @@ describe('install_debian_packages (fake apt-get, dpkg-query, systemctl; no root 
         `echo "apt-get $*" >> ${state}/calls`,
         'case "$*" in *install*)',
         `  if [ -x "$SETUP_POLICY_RC_D" ]; then "$SETUP_POLICY_RC_D" prometheus start; echo "policy-rc.d exit $?" >> ${state}/calls; else echo "no policy-rc.d" >> ${state}/calls; fi`,
-        `  touch ${state}/installed ;;`,
+        `  [ -z "$FAIL_APT" ] || exit 100; touch ${state}/installed ;;`,
         'esac',
       ].join('\n'),
       'dpkg-query': [
@@ -159,9 +159,9 @@ describe('install_debian_packages (fake apt-get, dpkg-query, systemctl; no root 
     return { bin, state, calls: () => readFileSync(join(state, 'calls'), 'utf8') };
   }
 
-  function install(bin: string, policy: string) {
+  function install(bin: string, policy: string, env: Record<string, string> = {}) {
     return spawnSync('bash', ['-c', 'set -euo pipefail; log() { printf "[setup] %s\\n" "$*"; }; source scripts/setup/checks.sh; source scripts/setup/apt.sh; install_debian_packages prometheus'], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, SETUP_POLICY_RC_D: policy },
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, SETUP_POLICY_RC_D: policy, ...env },
     });
   }
 
@@ -192,5 +192,17 @@ describe('install_debian_packages (fake apt-get, dpkg-query, systemctl; no root 
     expect(r.status).toBe(0);
     expect(host.calls()).toContain('policy-rc.d exit 0');
     expect(readFileSync(policy, 'utf8')).toBe(own);
+  });
+
+  test('a failed apt-get still removes the policy-rc.d it wrote, and a stale one of ours is reused, not kept', () => {
+    const host = fakeHost();
+    const policy = join(work, 'policy-rc.d');
+    writeFileSync(policy, '#!/bin/sh\n# Written by self-healing-mlops scripts/setup.sh for one apt-get run; removed after it.\nexit 0\n');
+    chmodSync(policy, 0o755);
+    const r = install(host.bin, policy, { FAIL_APT: '1' });
+    expect(r.status).toBe(100);
+    expect(host.calls()).toContain('policy-rc.d exit 101');
+    expect(existsSync(policy)).toBe(false);
+    expect(host.calls()).not.toContain('systemctl');
   });
 });
