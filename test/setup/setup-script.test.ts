@@ -126,6 +126,14 @@ describe('setup never stops, restarts or masks a service', () => {
   });
 });
 
+test('the set-up scripts pass shellcheck (Debian package, installed by setup.sh), sourced files followed', () => {
+  const scripts = ['scripts/setup.sh', ...readdirSync(join(ROOT, 'scripts/setup')).map((f) => `scripts/setup/${f}`)];
+  const r = spawnSync('shellcheck', ['-x', ...scripts], { cwd: ROOT, encoding: 'utf8' });
+  if (r.error) throw new Error(`shellcheck did not run (scripts/setup.sh installs it): ${r.error.message}`);
+  expect(r.stdout + r.stderr).toBe('');
+  expect(r.status).toBe(0);
+});
+
 describe('install_debian_packages (fake apt-get, dpkg-query, systemctl; no root needed)', () => {
   /**
    * A fake Debian host: `prometheus` becomes installed when apt-get installs it; `grafana` was installed
