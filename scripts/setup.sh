@@ -41,8 +41,10 @@ mapfile -t missing < <(debian_packages_missing "${APT_PACKAGES[@]}")
 # --- Prerequisites (nothing is installed before they pass) ------------------------------------
 check_node || exit 1
 python_after_apt=0
-if ! command -v "$SETUP_PYTHON" >/dev/null 2>&1 && [ "$SETUP_PYTHON" = python3 ] && [[ " ${missing[*]} " == *" python3 "* ]]; then
-  python_after_apt=1   # a bare Debian: python3 comes with the packages below, checked right after them
+if [ "$SETUP_PYTHON" = python3 ] && [[ " ${missing[*]} " =~ \ (python3|python3-venv)\  ]]; then
+  # python3 and/or its venv module come with the Debian packages below: checked again right after them.
+  python_after_apt=1
+  if command -v python3 >/dev/null 2>&1; then check_python_version || exit 1; fi
 else
   check_python || exit 1
 fi
@@ -76,6 +78,7 @@ fi
 for entry in "${planned_venvs[@]}"; do
   log "  Python venv .venvs/${entry%%:*}: $(grep -c '^[A-Za-z0-9]' "${entry#*:}") hash-pinned packages from ${entry#*:}"
 done
+if [ "$python_after_apt" = 1 ]; then log "  (python3's venv is checked after the Debian packages are installed)"; fi
 if [ "$check_only" = 1 ]; then
   log "--check-only: nothing installed"
   exit 0

@@ -55,7 +55,9 @@ check_node() {
 SETUP_PYTHON=${SETUP_PYTHON:-python3}
 MIN_PYTHON_VERSION=3.11
 
-check_python() {
+check_python() { check_python_version && check_python_venv; }
+
+check_python_version() {
   local py=$SETUP_PYTHON have
   if ! command -v "$py" >/dev/null 2>&1; then
     setup_error "$py is not installed; the Python venvs need Python >= $MIN_PYTHON_VERSION with venv." \
@@ -72,6 +74,11 @@ check_python() {
       "Fix: install Python $MIN_PYTHON_VERSION (Ubuntu 22.04: apt-get install python3.11 python3.11-venv) and run with SETUP_PYTHON=python3.11."
     return 1
   fi
+}
+
+check_python_venv() {
+  local py=$SETUP_PYTHON have
+  have=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null) || have=""
   # `python -m venv` bootstraps pip with ensurepip, which Debian/Ubuntu ship separately in python3-venv.
   if ! "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     local minor=${have%.*}

@@ -74,6 +74,21 @@ describe('setup.sh --check-only: prerequisites', () => {
     expect(r.stderr).toContain('python3.12-venv');
   });
 
+  /** dpkg-query reporting every package installed except `absent`. */
+  const dpkgWithout = (absent: string) => `[ "$1" = -W ] || exit 2; for last; do :; done; [ "$last" = ${absent} ] && exit 1; printf 'install ok installed'`;
+
+  test('python3-venv still to be installed: the venv check waits for apt, the version check does not', () => {
+    const deferred = runSetup(fakeBin({ 'python3': fakePython('3.11.2', false), 'dpkg-query': dpkgWithout('python3-venv') }));
+    expect(deferred.stderr).toBe('');
+    expect(deferred.code).toBe(0);
+    expect(deferred.stdout).toContain('Debian packages (apt-get, no service started): python3-venv');
+    expect(deferred.stdout).toContain("python3's venv is checked after the Debian packages are installed");
+
+    const tooOld = runSetup(fakeBin({ 'python3': fakePython('3.10.12', false), 'dpkg-query': dpkgWithout('python3-venv') }));
+    expect(tooOld.code).toBe(1);
+    expect(tooOld.stderr).toContain('python3 is 3.10.12');
+  });
+
   test('a Node older than package.json engines stops it before anything else', () => {
     const r = runSetup(fakeBin({ node: 'echo v18.19.0', python3: fakePython('3.10.0', false) }));
     expect(r.code).toBe(1);
