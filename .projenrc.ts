@@ -140,6 +140,26 @@ const project = new typescript.TypeScriptAppProject({
 // engine-strict turns "this package needs Node 22" into an install error instead of a runtime crash.
 project.npmrc.addConfig('engine-strict', 'true');
 
+// Dependency install scripts, reviewed one by one. npm ≥ 11.16 reads package.json's `allowScripts`
+// (name → true runs it, false skips it silently) and warns about every uncovered package; npm 12 skips
+// uncovered ones (npm docs: commands/npm-install-scripts.md and using-npm/config.md
+// `strict-allow-scripts`, npm 11.19.1; npm/cli#9360). Name-only keys: the lockfile already pins each
+// version and its integrity. test/setup/allow-scripts.test.ts fails when the lockfile gains a package
+// with an install script that is not listed here.
+project.package.addField('allowScripts', {
+  // install: prebuild-install || node-gyp rebuild: the native SQLite binding the gateway's outbox needs.
+  'better-sqlite3': true,
+  // postinstall: checks the native swc binary loads, else fetches @swc/wasm (ts-node --swc in synth).
+  '@swc/core': true,
+  // install: builds from source only when npm_config_build_from_source=true; the prebuilt binary comes
+  // from its optional @parcel/watcher-<platform> dependency (jest-haste-map, watch mode only).
+  '@parcel/watcher': false,
+  // preinstall: `echo 'preinstall: no-op'`.
+  '@google/genai': false,
+  // postinstall: only prints a warning when a dependent uses an old version scheme.
+  'protobufjs': false,
+});
+
 // Generated output no reviewer reads is marked so GitHub collapses it (imports/; projen marks .projen/
 // and its other files itself; *.snap is marked too). dist/ and the workflows are NOT marked: their
 // diff is what a pull request review is about (see the workflow section below).
