@@ -101,7 +101,18 @@ export class ModelPipelineWorkflow extends Component {
       runsOn: HOSTED_RUNNER,
       permissions: READ_ONLY,
       timeoutMinutes: 10,
-      steps: [checkout(), ...setupPython(['requirements/tools.txt']), { name: 'flake8', run: `flake8 ${this.modelDir}` }],
+      steps: [
+        checkout(),
+        ...setupPython(['requirements/tools.txt']),
+        {
+          name: 'flake8',
+          // flake8 looks for its config in the current directory only, and this runs from the repo root:
+          // without --config, model/.flake8 (max-line-length 120) is never read. An explicit --config also
+          // fails loudly if the file moves, where discovery would silently fall back to the defaults.
+          // scripts/test.d/model.sh runs this same command; test/ci/rehearsal runs this step for real.
+          run: `flake8 --config ${this.modelDir}/.flake8 ${this.modelDir}`,
+        },
+      ],
     });
   }
 
