@@ -31,6 +31,8 @@ export interface StepRecord {
   /** The last lines of the step's output. */
   readonly log: string;
   readonly skip?: SkipRule;
+  /** Wall time of the step, ms. */
+  readonly ms: number;
 }
 
 export interface JobRecord {
@@ -167,7 +169,7 @@ async function runJob(r: JobRun): Promise<{ job: JobRecord; outputs: StrictObjec
   if (!runIt) {
     const reason = job.if !== undefined ? `if: ${String(job.if)}` : `a needed job did not succeed (${Object.entries(needs).map(([n, v]) => `${n}: ${v.result}`).join(', ')})`;
     r.log(`[job] ${id}: skipped (${reason})`);
-    for (const s of job.steps ?? []) r.result.steps.push({ job: id, label: stepLabel(s), kind: 'not-run', conclusion: 'skipped', reason: `job skipped: ${reason}`, substitutions: [], log: '' });
+    for (const s of job.steps ?? []) r.result.steps.push({ job: id, label: stepLabel(s), kind: 'not-run', conclusion: 'skipped', reason: `job skipped: ${reason}`, substitutions: [], log: '', ms: 0 });
     return { job: { id, result: 'skipped', reason }, outputs: skippedOutputs(`job ${id} was skipped (${reason})`) };
   }
   if (job.uses) return failJob(r, `job ${id}: reusable workflows (uses:) are not rehearsed`);
@@ -196,17 +198,18 @@ async function runJob(r: JobRun): Promise<{ job: JobRecord; outputs: StrictObjec
   try {
     for (const [n, step] of (job.steps ?? []).entries()) {
       const label = stepLabel(step);
+      const started = Date.now();
       const ctx: Ctx = { ...base, steps, job: { status: status() }, env: { ...wfEnv, ...jobEnv, ...envFromFiles } };
       const fns = jobFns(status);
-      const record = (rec: Omit<StepRecord, 'job' | 'label' | 'substitutions' | 'log'> & Partial<StepRecord>) => {
-        const full: StepRecord = { job: id, label, substitutions: [], log: '', ...rec };
+      const record = (rec: Omit<StepRecord, 'job' | 'label' | 'substitutions' | 'log' | 'ms'> & Partial<StepRecord>) => {
+        const full: StepRecord = { job: id, label, substitutions: [], log: '', ms: Date.now() - started, ...rec };
         r.result.steps.push(full);
         if (full.conclusion === 'failure') {
           failed = true;
           r.result.failures.push(`${wf.file} › ${id} › ${label}: ${full.reason ?? 'failed'}${full.log ? `\n${tail(full.log, 15)}` : ''}`);
         }
         const sub = full.substitutions.length ? ` [${full.substitutions.length} substitution(s)]` : '';
-        r.log(`[${full.kind}] ${id} › ${label}: ${full.conclusion}${full.reason && full.conclusion !== 'success' ? ` (${full.reason.split('\n')[0]})` : ''}${sub}`);
+        r.log(`[${full.kind}] ${id} › ${label}: ${full.conclusion} in ${(full.ms / 1000).toFixed(1)} s${full.reason && full.conclusion !== 'success' ? ` (${full.reason.split('\n')[0]})` : ''}${sub}`);
         return full;
       };
       const setOutputs = (values: Record<string, string>, conclusion: string, why: (k: string) => string) => {
@@ -229,6 +232,16 @@ async function runJob(r: JobRun): Promise<{ job: JobRecord; outputs: StrictObjec
       }
       const skip = skipFor(step);
       if (skip) {
+        // Not run, but wired: its env, with: and script are evaluated, so a read of an output that is
+        // never set fails here too.
+        try {
+          const env = { ...(ctx.env as Record<string, string>), ...evalMap(step.env, ctx, fns) };
+          for (const v of [...Object.values(step.with ?? {}), step.run ?? '']) interpolate(String(v), { ...ctx, env }, fns);
+        } catch (err) {
+          record({ kind: 'skipped', conclusion: 'failure', reason: (err as Error).message, skip });
+          setOutputs({}, 'failure', () => `step ${step.id} failed`);
+          continue;
+        }
         record({ kind: 'skipped', conclusion: 'skipped', reason: `${skip.category}: ${skip.reason}`, skip });
         setOutputs(skip.standInOutputs ?? {}, 'success', (k) => `step ${step.id} is in the skip table (${skip.category}) and has no stand-in for output "${k}"`);
         continue;
