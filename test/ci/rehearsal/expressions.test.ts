@@ -13,7 +13,9 @@ const strict = (values: Record<string, unknown>, why: string) => {
 };
 const ctx = {
   github: {
-    event_name: 'pull_request', ref: 'refs/pull/1/merge', repository: 'acme/model',
+    event_name: 'pull_request',
+    ref: 'refs/pull/1/merge',
+    repository: 'acme/model',
     event: { pull_request: { head: { repo: { full_name: 'acme/model' } }, base: { sha: '' } }, before: 'b'.repeat(40), client_payload: { model: 'credit-risk' } },
   },
   env: { LOCAL_MLFLOW: 'true' },
@@ -39,7 +41,7 @@ describe('expressions', () => {
   test('== is case-insensitive on strings and coerces other types to numbers; && and || return operands', () => {
     expect(ev("github.event_name == 'PULL_REQUEST'")).toBe(true);
     expect(ev("'1' == 1")).toBe(true);
-    expect(ev("null == 0")).toBe(true);
+    expect(ev('null == 0')).toBe(true);
     expect(ev("github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository")).toBe(true);
     expect(ev("(github.event_name == 'push' && github.ref == 'refs/heads/main') && 'homelab' || 'ubuntu-24.04'")).toBe('ubuntu-24.04');
     expect(ev('github.event.pull_request.base.sha || github.event.before')).toBe('b'.repeat(40));

@@ -146,7 +146,7 @@ class Parser {
   private eq(): Node {
     let l = this.cmp();
     while (this.peek('==') || this.peek('!=')) {
-      const op = this.toks[this.i++].v;
+      const op = String(this.toks[this.i++].v);
       l = { k: 'bin', op, l, r: this.cmp() };
     }
     return l;
@@ -154,7 +154,7 @@ class Parser {
   private cmp(): Node {
     let l = this.unary();
     while (['<', '<=', '>', '>='].some((o) => this.peek(o))) {
-      const op = this.toks[this.i++].v;
+      const op = String(this.toks[this.i++].v);
       l = { k: 'bin', op, l, r: this.unary() };
     }
     return l;

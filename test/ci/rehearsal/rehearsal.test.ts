@@ -2,15 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Scenario } from './events';
+import { count, summary, usedSkips } from './report';
+import { Rehearsal, rehearse } from './runner';
+import { SKIPS } from './skips';
 import { startGitHubFake, GitHubFake } from '../../fakes/github';
 import { LoopbackServer, startLoopback } from '../../fakes/http';
 import { SlackFake, startSlackFake } from '../../fakes/slack';
 import { freePort, waitForHttp } from '../../support/net';
 import { ManagedProcess, startProcess, stopAll } from '../../support/process';
-import { Scenario } from './events';
-import { count, summary, usedSkips } from './report';
-import { Rehearsal, rehearse } from './runner';
-import { SKIPS } from './skips';
 
 /**
  * Every generated workflow, rehearsed as a GitHub runner would run it on its happy path, in fresh
@@ -47,7 +47,13 @@ beforeAll(async () => {
   gh = await startGitHubFake({
     repository: 'acme/model',
     runs: [{
-      id: 4242, name: 'model-ci-ct-cd', workflow_id: 1, path: '.github/workflows/model-ci-ct-cd.yml', head_branch: 'main', head_sha: 'a'.repeat(40), conclusion: 'failure',
+      id: 4242,
+      name: 'model-ci-ct-cd',
+      workflow_id: 1,
+      path: '.github/workflows/model-ci-ct-cd.yml',
+      head_branch: 'main',
+      head_sha: 'a'.repeat(40),
+      conclusion: 'failure',
       jobs: [{ id: 1, name: 'lint (flake8)', conclusion: 'failure', steps: [{ name: 'flake8', number: 4, conclusion: 'failure' }], log: readFileSync(join(repo, 'test/fixtures/triage/actions/flake8-default.txt'), 'utf8') }],
     }],
   });

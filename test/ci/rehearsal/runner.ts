@@ -7,7 +7,7 @@ import { condition, ExpressionError, Functions, interpolate, STRICT, StrictObjec
 import { emptyFile, execute, killGroup, readFileCommands, shellCommand } from './shell';
 import { skipFor, SkipRule } from './skips';
 import { prepareToolchain, Toolchain } from './toolchain';
-import { Job, jobOrder, needsOf, readWorkflow, Step, stepLabel, actionName, Workflow } from './workflow';
+import { actionName, Job, jobOrder, needsOf, readWorkflow, stepLabel, Workflow } from './workflow';
 import { Origin, publishHead } from './workspace';
 
 /**
@@ -145,16 +145,40 @@ async function runJob(r: JobRun): Promise<{ job: JobRecord; outputs: StrictObjec
     return results.every((x) => x === 'success') ? 'success' : 'skipped';
   };
   const github = {
-    event_name: event.name, event: event.payload, sha: origin.sha, ref: event.ref, ref_name: event.ref.replace(/^refs\/(heads|tags)\//, ''),
-    repository, repository_owner: repository.split('/')[0], run_id: '777', run_number: '1', run_attempt: '1', actor: 'rehearsal-bot',
-    workflow: wf.name, job: id, server_url: 'https://github.com', api_url: opts.scenario.env?.GITHUB_API_URL ?? 'https://api.github.com',
-    token: 'ghs_rehearsalGithubToken000000000000000', workspace, head_ref: event.name === 'pull_request' ? 'feature' : '', base_ref: event.name === 'pull_request' ? 'main' : '',
+    event_name: event.name,
+    event: event.payload,
+    sha: origin.sha,
+    ref: event.ref,
+    ref_name: event.ref.replace(/^refs\/(heads|tags)\//, ''),
+    repository,
+    repository_owner: repository.split('/')[0],
+    run_id: '777',
+    run_number: '1',
+    run_attempt: '1',
+    actor: 'rehearsal-bot',
+    workflow: wf.name,
+    job: id,
+    server_url: 'https://github.com',
+    api_url: opts.scenario.env?.GITHUB_API_URL ?? 'https://api.github.com',
+    token: 'ghs_rehearsalGithubToken000000000000000',
+    workspace,
+    head_ref: event.name === 'pull_request' ? 'feature' : '',
+    base_ref: event.name === 'pull_request' ? 'main' : '',
   };
   const secrets = { GITHUB_TOKEN: github.token, ...(opts.scenario.secrets ?? {}) };
   const runner = { os: 'Linux', arch: 'X64', name: 'rehearsal', temp: runnerTemp, tool_cache: join(jobDir, 'toolcache') };
   const base: Ctx = {
-    github, vars: opts.scenario.vars ?? {}, secrets, inputs: event.inputs, matrix: {}, strategy: {}, runner, needs,
-    job: { status: 'success' }, steps: {}, env: {},
+    github,
+    vars: opts.scenario.vars ?? {},
+    secrets,
+    inputs: event.inputs,
+    matrix: {},
+    strategy: {},
+    runner,
+    needs,
+    job: { status: 'success' },
+    steps: {},
+    env: {},
   };
   const jobFns = (status: () => ReturnType<Functions['status']>): Functions => ({ status, hashFiles: (p) => hashFiles(workspace, p) });
   const skippedOutputs = (why: string) => strictObject({}, () => why);

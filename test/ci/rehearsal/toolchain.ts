@@ -105,7 +105,7 @@ if [ "\${1:-}" = -m ] && [ "\${2:-}" = pip ] && [ "\${3:-}" = install ]; then
 fi
 exec ${JSON.stringify(python)} "$@"
 `);
-  writeFileSync(join(dir, 'python3'), `#!/usr/bin/env bash\nexec "$(dirname "$0")/python" "$@"\n`, { mode: 0o755 });
+  writeFileSync(join(dir, 'python3'), '#!/usr/bin/env bash\nexec "$(dirname "$0")/python" "$@"\n', { mode: 0o755 });
 
   // The pip of a venv made by \`python -m venv\` above: the venv becomes the one setup.sh built.
   write('venv-pip', `

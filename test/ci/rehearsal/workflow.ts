@@ -8,14 +8,14 @@ import { parse } from 'yaml';
  */
 
 export interface Step {
-  readonly id?: string;
-  readonly name?: string;
-  readonly uses?: string;
-  readonly run?: string;
-  readonly shell?: string;
-  readonly if?: string | boolean;
-  readonly env?: Record<string, string>;
-  readonly with?: Record<string, string | number | boolean>;
+  readonly 'id'?: string;
+  readonly 'name'?: string;
+  readonly 'uses'?: string;
+  readonly 'run'?: string;
+  readonly 'shell'?: string;
+  readonly 'if'?: string | boolean;
+  readonly 'env'?: Record<string, string>;
+  readonly 'with'?: Record<string, string | number | boolean>;
   readonly 'working-directory'?: string;
   readonly 'continue-on-error'?: boolean;
 }
@@ -26,7 +26,7 @@ export interface Job {
   readonly if?: string | boolean;
   readonly env?: Record<string, string>;
   readonly outputs?: Record<string, string>;
-  readonly defaults?: { run?: { shell?: string; 'working-directory'?: string } };
+  readonly defaults?: { run?: { 'shell'?: string; 'working-directory'?: string } };
   readonly concurrency?: { group?: string } | string;
   readonly steps?: Step[];
   readonly uses?: string;
@@ -37,7 +37,7 @@ export interface Workflow {
   readonly name: string;
   readonly on: Record<string, unknown>;
   readonly env?: Record<string, string>;
-  readonly defaults?: { run?: { shell?: string; 'working-directory'?: string } };
+  readonly defaults?: { run?: { 'shell'?: string; 'working-directory'?: string } };
   readonly jobs: Record<string, Job>;
 }
 
