@@ -136,6 +136,8 @@ async function runJob(r: JobRun): Promise<{ job: JobRecord; outputs: StrictObjec
   const runnerTemp = join(jobDir, 'temp');
   mkdirSync(workspace, { recursive: true });
   mkdirSync(runnerTemp, { recursive: true });
+  const home = join(jobDir, 'home');
+  mkdirSync(home, { recursive: true });
 
   const needs = Object.fromEntries(needsOf(job).map((n) => [n, r.needsCtx[n]]));
   const needsStatus = (): 'success' | 'failure' | 'skipped' => {
@@ -325,7 +327,9 @@ async function runJob(r: JobRun): Promise<{ job: JobRecord; outputs: StrictObjec
       writeFileSync(scriptFile, script);
       const env: Record<string, string> = {
         PATH: [...pathAdds, r.toolchain.shimDir, process.env.PATH ?? '/usr/bin:/bin'].join(':'),
-        HOME: process.env.HOME ?? jobDir,
+        // A home of the job's own, as a fresh runner VM has: nothing a job (or an earlier rehearsal) left
+        // in ~/.cache (the analysis store's dedupe records) reaches the next one.
+        HOME: home,
         LANG: 'C.UTF-8',
         CI: 'true',
         GITHUB_ACTIONS: 'true',
