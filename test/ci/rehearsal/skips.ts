@@ -42,7 +42,7 @@ export const SKIPS: readonly SkipRule[] = [
   {
     match: { name: /^bump-image on a branch, pull request for review$/ },
     category: 'registry',
-    reason: 'pushes a branch and runs `gh pr create` (GitHub GraphQL through the gh CLI; the GitHub fake serves REST only)',
+    reason: 'commits the digest of the image the skipped push would have made (a stand-in here) and opens the pull request with `gh pr create` (GraphQL; the GitHub fake serves REST only); its env is still evaluated',
   },
   { match: { name: /^Test suite$/ }, category: 'the-suite-itself', reason: '`bash .ci/run` is scripts/setup.sh + npm run test:all, which runs this rehearsal' },
 ];
