@@ -130,4 +130,26 @@ describe('the rehearsal catches', () => {
     const wired = await rehearseCopy(wf('version', 'version'), { source });
     expect(wired.failures).toEqual([]);
   }, 60_000);
+
+  test('an install whose input differs from what the stand-in links: a changed requirement file, a missing lockfile', async () => {
+    const pip = { name: 'tools', run: 'python -m pip install --disable-pip-version-check --require-hashes --no-deps -r requirements/tools.txt' };
+    const npm = { name: 'npm', run: 'npm ci --no-audit --no-fund' };
+    const wf = (step: object) => ({ on: { push: {} }, jobs: { build: { 'runs-on': 'ubuntu-24.04', 'steps': [CHECKOUT, step] } } });
+    const changed = await rehearseCopy(wf(pip), { source: miniRepo({ 'requirements/tools.txt': { text: 'flake8==0.0.1 --hash=sha256:00\n' } }) });
+    expect(failureOf(changed)).toContain('rehearsal: requirements/tools.txt differs from what .venvs/tools was built from: run scripts/setup.sh');
+    const noLockfile = await rehearseCopy(wf(npm), { source: miniRepo({ 'package.json': { text: '{}\n' } }) });
+    expect(failureOf(noLockfile)).toContain('npm ERR! The `npm ci` command can only install with an existing package-lock.json');
+    // Unchanged inputs: the tools are on PATH for the next step, node_modules is in the checkout.
+    const same = await rehearseCopy(wf({ name: 'both', run: `${pip.run}\n${npm.run}` }), {
+      source: miniRepo({
+        'requirements/tools.txt': { text: readFileSync(join(repo, 'requirements/tools.txt'), 'utf8') },
+        'package-lock.json': { text: readFileSync(join(repo, 'package-lock.json'), 'utf8') },
+      }),
+    });
+    expect(same.failures).toEqual([]);
+    expect(same.steps.find((s) => s.label === 'both')?.substitutions).toEqual([
+      'pip install -r requirements/tools.txt → .venvs/tools/bin on PATH',
+      'npm ci → node_modules linked from the worktree (same package-lock.json)',
+    ]);
+  }, 60_000);
 });
