@@ -52,16 +52,18 @@ const GATEWAY_TOKEN = 'rehearsal-gateway-token';
 beforeAll(async () => {
   gh = await startGitHubFake({
     repository: 'acme/model',
-    runs: [{
-      id: 4242,
+    runs: [4242, 4343].map((id) => ({
+      id,
       name: 'model-ci-ct-cd',
       workflow_id: 1,
       path: '.github/workflows/model-ci-ct-cd.yml',
-      head_branch: 'main',
+      head_branch: id === 4242 ? 'main' : 'patch-1',
       head_sha: 'a'.repeat(40),
       conclusion: 'failure',
-      jobs: [{ id: 1, name: 'lint (flake8)', conclusion: 'failure', steps: [{ name: 'flake8', number: 4, conclusion: 'failure' }], log: readFileSync(join(repo, 'test/fixtures/triage/actions/flake8-default.txt'), 'utf8') }],
-    }],
+      // 4343 comes from a fork.
+      ...(id === 4343 ? { head_repository: 'mallory/model' } : {}),
+      jobs: [{ id, name: 'lint (flake8)', conclusion: 'failure', steps: [{ name: 'flake8', number: 4, conclusion: 'failure' }], log: readFileSync(join(repo, 'test/fixtures/triage/actions/flake8-default.txt'), 'utf8') }],
+    })),
   });
   slack = await startSlackFake();
   // The gateway's capture API (GET /v1/captures): labelled rows in the model's own feature columns.
@@ -103,7 +105,7 @@ afterAll(async () => {
 const ok = (r: Rehearsal) => expect(r.failures).toEqual([]);
 const ran = (r: Rehearsal, job: string, label: RegExp) => r.steps.filter((s) => s.job === job && label.test(s.label));
 
-describe('rehearsal of every generated workflow (happy path)', () => {
+describe('rehearsal of every generated workflow (happy paths, and the guards of retrain and triage)', () => {
   test('model-ci-ct-cd on a pull request: lint, tests, SAST, SCA, train with a throwaway MLflow, image job up to the build', async () => {
     const r = await run('model-ci-ct-cd', { event: 'pull_request' });
     ok(r);
@@ -142,6 +144,34 @@ describe('rehearsal of every generated workflow (happy path)', () => {
     expect(slack.messages).toEqual([expect.objectContaining({ via: 'webhook', text: expect.stringContaining('flake8') })]);
   }, 600_000);
 
+  test('retrain on repository_dispatch with a bad model name: the validation step stops it, the gate fails', async () => {
+    const r = await run('retrain', {
+      event: 'repository_dispatch',
+      payload: { action: 'retrain', client_payload: { model: 'credit-risk; curl evil', window: '7d' } },
+      vars: { GATEWAY_URL: captures.url, MLFLOW_TRACKING_URI: mlflowUrl },
+      secrets: { GATEWAY_TOKEN },
+    });
+    expect(r.failures).toEqual([
+      expect.stringMatching(/^retrain\.yml › train › Validate the request \(model, window\): exit code 2\n::error::model "credit-risk; curl evil" is not a registered model name/),
+      expect.stringMatching(/^retrain\.yml › gate › Fail when a needed job failed or was cancelled: exit code 1/),
+    ]);
+    expect(r.jobs.map((j) => [j.id, j.result])).toEqual([['train', 'failure'], ['image', 'skipped'], ['pull-request', 'skipped'], ['gate', 'failure']]);
+  }, 300_000);
+
+  test('triage of a fork run: offline analysis, no posting job', async () => {
+    const issues = gh.issues.length;
+    const r = await run('triage', {
+      event: 'workflow_run',
+      payload: { workflow_run: { id: 4343, name: 'model-ci-ct-cd', conclusion: 'failure', head_branch: 'patch-1', head_repository: { full_name: 'mallory/model' } } },
+      env: { GITHUB_API_URL: gh.url },
+    });
+    ok(r);
+    expect(ran(r, 'analyze', /^Triage a fork run/)[0]).toMatchObject({ kind: 'run', conclusion: 'success' });
+    expect(ran(r, 'analyze', /^Triage \(provider/)[0]).toMatchObject({ kind: 'not-run' });
+    expect(r.jobs.find((j) => j.id === 'post')).toMatchObject({ result: 'skipped' });
+    expect(gh.issues).toHaveLength(issues);
+  }, 300_000);
+
   test('drift-analysis on its schedule', async () => {
     ok(await run('drift-analysis', { event: 'schedule' }));
   }, 600_000);
@@ -156,7 +186,7 @@ describe('rehearsal of every generated workflow (happy path)', () => {
 
   test('every workflow was rehearsed, and every skip-table entry matched a step', () => {
     const files = readdirSync(workflows).filter((f) => f.endsWith('.yml')).sort();
-    expect(done.map((r) => r.workflow).sort()).toEqual(files);
+    expect([...new Set(done.map((r) => r.workflow))].sort()).toEqual(files);
     const used = usedSkips(done);
     expect(SKIPS.filter((s) => !used.has(s)).map((s) => s.reason)).toEqual([]);
     const c = count(done);
