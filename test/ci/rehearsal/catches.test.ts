@@ -131,12 +131,17 @@ describe('the rehearsal catches', () => {
     expect(wired.failures).toEqual([]);
   }, 60_000);
 
-  test('an install whose input differs from what the stand-in links: a changed requirement file, a missing lockfile', async () => {
+  test('an install whose input differs from what the stand-in links: a changed requirement file, a Debian package not installed, a missing lockfile', async () => {
     const pip = { name: 'tools', run: 'python -m pip install --disable-pip-version-check --require-hashes --no-deps -r requirements/tools.txt' };
     const npm = { name: 'npm', run: 'npm ci --no-audit --no-fund' };
     const wf = (step: object) => ({ on: { push: {} }, jobs: { build: { 'runs-on': 'ubuntu-24.04', 'steps': [CHECKOUT, step] } } });
     const changed = await rehearseCopy(wf(pip), { source: miniRepo({ 'requirements/tools.txt': { text: 'flake8==0.0.1 --hash=sha256:00\n' } }) });
     expect(failureOf(changed)).toContain('rehearsal: requirements/tools.txt differs from what .venvs/tools was built from: run scripts/setup.sh');
+    const apt = (pkgs: string) => ({ name: 'apt', run: `apt-get update -qq && apt-get install -y -qq --no-install-recommends ${pkgs}` });
+    const notHere = await rehearseCopy(wf(apt('git rehearsal-no-such-package')), { source: miniRepo({ 'README.md': { text: 'x\n' } }) });
+    expect(failureOf(notHere)).toContain('rehearsal: not installed on this machine: rehearsal-no-such-package (scripts/setup.sh installs the Debian packages)');
+    const inContainer = { on: { push: {} }, jobs: { build: { 'runs-on': 'ubuntu-24.04', 'container': { image: 'debian:bookworm' }, 'steps': [apt('git ca-certificates'), CHECKOUT] } } };
+    expect((await rehearseCopy(inContainer, { source: miniRepo({ 'README.md': { text: 'x\n' } }) })).failures).toEqual([]);
     const noLockfile = await rehearseCopy(wf(npm), { source: miniRepo({ 'package.json': { text: '{}\n' } }) });
     expect(failureOf(noLockfile)).toContain('npm ERR! The `npm ci` command can only install with an existing package-lock.json');
     // Unchanged inputs: the tools are on PATH for the next step, node_modules is in the checkout.

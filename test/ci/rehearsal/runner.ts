@@ -199,6 +199,13 @@ async function runJob(r: JobRun): Promise<{ job: JobRecord; outputs: StrictObjec
     return { job: { id, result: 'skipped', reason }, outputs: skippedOutputs(`job ${id} was skipped (${reason})`) };
   }
   if (job.uses) return failJob(r, `job ${id}: reusable workflows (uses:) are not rehearsed`);
+  // Not silently ignored: a matrix or service containers would change what the steps see.
+  if (job.strategy !== undefined || job.services !== undefined) return failJob(r, `job ${id}: strategy/services are not rehearsed (teach runner.ts first)`);
+  if (job.container !== undefined) {
+    // No Docker engine here: the steps run on this machine, which is Debian bookworm like platform-ci's container.
+    const image = typeof job.container === 'string' ? job.container : job.container.image;
+    r.log(`[job] ${id}: container ${image ?? '?'}: steps run on this machine instead`);
+  }
 
   const pgids: number[] = [];
   let failed = false;

@@ -129,5 +129,20 @@ if [ "\${1:-}" = ci ]; then
 fi
 exec ${JSON.stringify(npm)} "$@"
 `);
+  // `apt-get` (platform-ci's container installs git before checkout): never touches this machine's
+  // packages; `install` succeeds when every package is already installed here (scripts/setup.sh's job).
+  write('apt-get', `
+case " $* " in
+  *" update "*) substituted "apt-get update (not run: the package lists of this machine are not touched)"; exit 0 ;;
+  *" install "*)
+    missing=()
+    for a in "$@"; do
+      case "$a" in -*|install) ;; *) dpkg-query -W -f='\${Status}' "$a" 2>/dev/null | grep -q "install ok installed" || missing+=("$a") ;; esac
+    done
+    if [ \${#missing[@]} -gt 0 ]; then echo "rehearsal: not installed on this machine: \${missing[*]} (scripts/setup.sh installs the Debian packages)" >&2; exit 100; fi
+    substituted "apt-get $* → already installed here"; exit 0 ;;
+  *) echo "rehearsal: apt-get $* is not substituted" >&2; exit 100 ;;
+esac
+`);
   return { shimDir: dir, python };
 }

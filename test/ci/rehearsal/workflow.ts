@@ -30,6 +30,9 @@ export interface Job {
   readonly concurrency?: { group?: string } | string;
   readonly steps?: Step[];
   readonly uses?: string;
+  readonly container?: string | { image?: string };
+  readonly strategy?: unknown;
+  readonly services?: unknown;
 }
 
 export interface Workflow {
