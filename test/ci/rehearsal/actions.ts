@@ -30,6 +30,8 @@ export interface ActionCall {
   readonly workspace: string;
   readonly origin: Origin;
   readonly stores: RunStores;
+  /** Artifacts of earlier rehearsed runs, by run id (download-artifact's `run-id:`). */
+  readonly otherRuns: ReadonlyMap<string, RunStores['artifacts']>;
   readonly job: string;
 }
 
@@ -93,10 +95,16 @@ const EMULATIONS: Record<string, (c: ActionCall) => ActionResult> = {
   'actions/download-artifact': (c) => {
     const name = c.inputs.name;
     if (!name) return fail('download-artifact: downloading every artifact (no name) is not emulated');
-    const art = c.stores.artifacts.get(name);
+    // With run-id: an artifact of another workflow run (the real action then needs a token with actions: read).
+    const runId = c.inputs['run-id'];
+    if (runId && !c.inputs['github-token']) return fail('download-artifact: run-id needs github-token (empty here)');
+    const store = runId ? c.otherRuns.get(runId) : c.stores.artifacts;
+    if (!store) return fail(`download-artifact: no rehearsed run with id ${runId} (rehearsed: ${[...c.otherRuns.keys()].join(', ') || 'none'})`);
+    const art = store.get(name);
     if (!art) {
-      const have = [...c.stores.artifacts.keys()];
-      return fail(`download-artifact: Artifact not found for name: ${name} (no earlier job uploaded it; uploaded so far: ${have.length ? have.join(', ') : 'none'})`);
+      const have = [...store.keys()];
+      const where = runId ? `run ${runId} did not upload it` : 'no earlier job uploaded it';
+      return fail(`download-artifact: Artifact not found for name: ${name} (${where}; uploaded so far: ${have.length ? have.join(', ') : 'none'})`);
     }
     const dest = inWorkspace(c.workspace, c.inputs.path || '.');
     mkdirSync(dest, { recursive: true });

@@ -43,6 +43,10 @@ export interface JobRecord {
 
 export interface Rehearsal {
   readonly workflow: string;
+  /** github.run_id of this rehearsal (a later workflow_run rehearsal downloads its artifacts by it). */
+  readonly runId: string;
+  /** Artifacts this run uploaded. */
+  readonly artifacts: RunStores['artifacts'];
   readonly event: string;
   readonly jobs: JobRecord[];
   readonly steps: StepRecord[];
@@ -62,6 +66,8 @@ export interface RehearsalOptions {
   readonly tmp: string;
   /** @default 10 minutes */
   readonly stepTimeoutMs?: number;
+  /** Earlier rehearsals whose artifacts `download-artifact` with `run-id:` may fetch (workflow_run chains). */
+  readonly previous?: readonly Rehearsal[];
   /** Progress lines (one per step). */
   readonly log?: (line: string) => void;
 }
@@ -91,6 +97,12 @@ function hashFiles(workspace: string, patterns: string[]): string {
   return h.digest('hex');
 }
 
+/** github.token (and secrets.GITHUB_TOKEN) in every rehearsal: fakes map it to a login. */
+export const FAKE_GITHUB_TOKEN = 'ghs_rehearsalGithubToken000000000000000';
+
+/** Run ids, distinct within a test process (a workflow_run payload names the run it follows). */
+let runCounter = 7000;
+
 export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
   const wf = readWorkflow(opts.workflowFile);
   const log = opts.log ?? (() => undefined);
@@ -101,7 +113,8 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
   const eventFile = join(opts.tmp, 'event.json');
   writeFileSync(eventFile, JSON.stringify(event.payload, null, 2));
   const stores: RunStores = { artifacts: new Map(), caches: new Map(), dir: join(opts.tmp, 'stores') };
-  const result: Rehearsal = { workflow: wf.file, event: event.name, jobs: [], steps: [], failures: [] };
+  const runId = String(++runCounter);
+  const result: Rehearsal = { workflow: wf.file, runId, artifacts: stores.artifacts, event: event.name, jobs: [], steps: [], failures: [] };
   const needsCtx: Record<string, { result: string; outputs: StrictObject }> = {};
 
   for (const id of jobOrder(wf)) {
@@ -154,7 +167,7 @@ async function runJob(r: JobRun): Promise<{ job: JobRecord; outputs: StrictObjec
     ref_name: event.ref.replace(/^refs\/(heads|tags)\//, ''),
     repository,
     repository_owner: repository.split('/')[0],
-    run_id: '777',
+    run_id: r.result.runId,
     run_number: '1',
     run_attempt: '1',
     actor: 'rehearsal-bot',
@@ -162,7 +175,7 @@ async function runJob(r: JobRun): Promise<{ job: JobRecord; outputs: StrictObjec
     job: id,
     server_url: 'https://github.com',
     api_url: opts.scenario.env?.GITHUB_API_URL ?? 'https://api.github.com',
-    token: 'ghs_rehearsalGithubToken000000000000000',
+    token: FAKE_GITHUB_TOKEN,
     workspace,
     head_ref: event.name === 'pull_request' ? 'feature' : '',
     base_ref: event.name === 'pull_request' ? 'main' : '',
@@ -298,7 +311,8 @@ async function runJob(r: JobRun): Promise<{ job: JobRecord; outputs: StrictObjec
           setOutputs({}, 'failure', () => `step ${step.id} failed`);
           continue;
         }
-        const res = emulate({ action: actionName(step.uses), inputs, workspace, origin, stores: r.stores, job: id });
+        const otherRuns = new Map((opts.previous ?? []).map((p) => [p.runId, p.artifacts]));
+        const res = emulate({ action: actionName(step.uses), inputs, workspace, origin, stores: r.stores, otherRuns, job: id });
         record({ kind: 'emulated', conclusion: res.ok ? 'success' : 'failure', reason: res.ok ? undefined : res.log, log: res.log });
         setOutputs(res.outputs, res.ok ? 'success' : 'failure', (k) => `${actionName(step.uses!)} (step ${step.id}) sets no output "${k}"`);
         continue;
