@@ -187,7 +187,7 @@ describe('rehearsal of every generated workflow (happy paths, and the guards of 
   // dist-diff and dist-diff-comment arrive with the snapshot-review branch (issue 13, item 5); where
   // they are not committed there is nothing to rehearse, and the check below still demands every file.
   const has = (wf: string) => committed.includes(`.github/workflows/${wf}.yml`);
-  (has('dist-diff') ? test : test.skip)('dist-diff on a pull request, then dist-diff-comment on its workflow_run posts the one comment', async () => {
+  (has('dist-diff') ? test : test.skip)('dist-diff on a pull request, then dist-diff-comment on its workflow_run re-validates it for the same pull request', async () => {
     const head = git('rev-parse', 'HEAD').trim();
     // The pull-request and token-login options of the GitHub fake come with the same branch.
     const fake = await startGitHubFake({
@@ -205,7 +205,10 @@ describe('rehearsal of every generated workflow (happy paths, and the guards of 
         env: { GITHUB_API_URL: fake.url },
       }, [diff]);
       ok(post);
-      expect((fake as unknown as { pulls: Array<{ comments: unknown[] }> }).pulls[0].comments).toHaveLength(1);
+      // The PR number came through workflow_run.pull_requests[0]; whether a comment is due depends on
+      // what HEAD changes in dist/ (nothing, often), so: at most the one comment, about #7.
+      expect(ran(post, 'post', /^Re-validate and post/)[0].log).toMatch(/#7\b/);
+      expect((fake as unknown as { pulls: Array<{ comments: unknown[] }> }).pulls[0].comments.length).toBeLessThanOrEqual(1);
     } finally {
       await Promise.all([fake.close(), fake.logsHost.close()]);
     }
