@@ -393,7 +393,7 @@ async function runJob(r: JobRun): Promise<{ job: JobRecord; outputs: StrictObjec
     }
   } finally {
     // The runner's VM ends with the job: whatever a step left running (an mlflow server) is stopped.
-    pgids.forEach(killGroup);
+    pgids.forEach((g) => killGroup(g, true));
   }
 
   // Job outputs: evaluated at the end of the job; an unset one is remembered with its reason.

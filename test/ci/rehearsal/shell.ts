@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /**
  * A `run:` step as the runner executes it: the script is written to a file and run by the step's
@@ -62,8 +62,16 @@ export function execute(argv: string[], cwd: string, env: Record<string, string>
   });
 }
 
-export function killGroup(pgid: number | undefined): void {
+/**
+ * SIGKILL to a step's process group. Only while that group can still be ours: Linux does not reuse
+ * a pid that is still some group's id, so if a process with pid == pgid exists after our leader
+ * exited, the number now belongs to someone else (pids wrap fast on a busy machine: pid_max is
+ * 32768 here) and nothing is sent. Used for a running step (timeout) and, at the end of the job, for
+ * what a finished step left running (its leader gone, its members keep the group id ours).
+ */
+export function killGroup(pgid: number | undefined, leaderExited = false): void {
   if (!pgid) return;
+  if (leaderExited && existsSync(`/proc/${pgid}`)) return;
   try {
     process.kill(-pgid, 'SIGKILL');
   } catch {
