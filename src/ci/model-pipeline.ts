@@ -101,7 +101,18 @@ export class ModelPipelineWorkflow extends Component {
       runsOn: HOSTED_RUNNER,
       permissions: READ_ONLY,
       timeoutMinutes: 10,
-      steps: [checkout(), ...setupPython(['requirements/tools.txt']), { name: 'flake8', run: `flake8 ${this.modelDir}` }],
+      steps: [
+        checkout(),
+        ...setupPython(['requirements/tools.txt']),
+        {
+          name: 'flake8',
+          // flake8 looks for its config in the current directory only, and this runs from the repo root:
+          // without --config, model/.flake8 (max-line-length 120) is never read. An explicit --config also
+          // fails loudly if the file moves, where discovery would silently fall back to the defaults.
+          // scripts/test.d/model.sh runs this same command; test/ci/rehearsal runs this step for real.
+          run: `flake8 --config ${this.modelDir}/.flake8 ${this.modelDir}`,
+        },
+      ],
     });
   }
 
@@ -273,9 +284,16 @@ export class ModelPipelineWorkflow extends Component {
           if: "env.LOCAL_MLFLOW == 'true'",
           run: [
             'mkdir -p "$RUNNER_TEMP/mlflow"',
-            'nohup mlflow server --host 127.0.0.1 --port 5000 --backend-store-uri "sqlite:///$RUNNER_TEMP/mlflow/mlflow.db" --default-artifact-root "$RUNNER_TEMP/mlflow/artifacts" > "$RUNNER_TEMP/mlflow/server.log" 2>&1 &',
-            'curl -fsS --retry 30 --retry-delay 2 --retry-connrefused http://127.0.0.1:5000/health',
-            'echo "MLFLOW_TRACKING_URI=http://127.0.0.1:5000" >> "$GITHUB_ENV"',
+            // A free loopback port rather than a fixed 5000: a self-hosted runner, or the local rehearsal
+            // (test/ci/rehearsal) on a shared machine, may already have something there.
+            'port=$(python -c \'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])\')',
+            // One worker and no job-runner pool (MLFLOW_SERVER_ENABLE_JOB_EXECUTION defaults to true:
+            // mlflow/mlflow mlflow/environment_variables.py @ v3.17.2): one training run needs neither, and
+            // they made start-up close to the 60 s the health check waits on a busy machine.
+            'MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false nohup mlflow server --host 127.0.0.1 --port "$port" --workers 1 --backend-store-uri "sqlite:///$RUNNER_TEMP/mlflow/mlflow.db" --default-artifact-root "$RUNNER_TEMP/mlflow/artifacts" > "$RUNNER_TEMP/mlflow/server.log" 2>&1 &',
+            // The server's log is in RUNNER_TEMP, not in the job log: print it when the server never comes up.
+            'curl -fsS --retry 30 --retry-delay 2 --retry-connrefused "http://127.0.0.1:$port/health" || { cat "$RUNNER_TEMP/mlflow/server.log"; exit 1; }',
+            'echo "MLFLOW_TRACKING_URI=http://127.0.0.1:$port" >> "$GITHUB_ENV"',
           ].join('\n'),
         },
         {
