@@ -32,13 +32,14 @@ done
 # --- Debian packages -------------------------------------------------------------------------
 # prometheus/prometheus-alertmanager: promtool, amtool and the real servers used in tests;
 # chromium: renders the demo's HTML report headless in its test;
+# curl: the workflows' run steps call it (MLflow health, the capture API), and the rehearsal runs them;
 # the shellcheck package: actionlint runs it on every workflow `run:` script (test/ci/hygiene.test.ts);
 # python3 + python3-venv: Debian bookworm's Python 3.11 for the venvs below (platform-ci's bare
 # debian:bookworm container has no Python; a developer's bookworm machine already has them).
 # docker-registry (the CNCF distribution registry) + skopeo: `mlops pin-images` tests resolve digests
 # against a real registry the test starts on a free port, with images skopeo pushes (test/oci/). Its
 # Debian service (an open registry on port 5000) is kept from starting by scripts/setup/apt.sh.
-APT_PACKAGES=(git jq sqlite3 prometheus prometheus-alertmanager chromium shellcheck ca-certificates python3 python3-venv docker-registry skopeo)
+APT_PACKAGES=(git curl jq sqlite3 prometheus prometheus-alertmanager chromium shellcheck ca-certificates python3 python3-venv docker-registry skopeo)
 mapfile -t missing < <(debian_packages_missing "${APT_PACKAGES[@]}")
 
 # --- Prerequisites (nothing is installed before they pass) ------------------------------------
