@@ -4,6 +4,7 @@ import { registerGateway } from './gateway';
 import { registerAnalyzeAlert } from './analyze-alert';
 import { registerAnalyzeDrift } from './analyze-drift';
 import { registerTriage } from './triage';
+import { registerEval } from './eval';
 
 /** Registers one subcommand on the program. One file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;
@@ -16,4 +17,5 @@ export const commands: RegisterCommand[] = [
   registerGateway,
   registerAnalyzeAlert,
   registerAnalyzeDrift,
+  registerEval,
 ];

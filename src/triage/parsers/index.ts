@@ -6,11 +6,15 @@ import { parseGate } from './gate';
 import { parseCompilerLike, parseDeploy, parseRegistry, parseVulnIds } from './generic';
 import { parseGitPush } from './git';
 import { parseGitleaks } from './gitleaks';
+import { parseJest } from './jest';
+import { parseEslint, parseHadolint, parseShellcheck } from './lintfmt';
+import { parseModelGate } from './modelgate';
 import { parsePackages } from './packages';
 import { parsePytest } from './pytest';
-import { parseRunner } from './runner';
+import { parseNetwork, parseRunner } from './runner';
 import { parseSnyk } from './snyk';
 import { parseTrivy } from './trivy';
+import { parseVulnTable } from './vulntable';
 
 /** Every parser; the highest-priority match on the failing step decides. */
 export const parsers: ReadonlyArray<{ name: string; parse: Parser }> = [
@@ -22,6 +26,12 @@ export const parsers: ReadonlyArray<{ name: string; parse: Parser }> = [
   { name: 'trivy', parse: parseTrivy },
   { name: 'git-push', parse: parseGitPush },
   { name: 'pytest', parse: parsePytest },
+  { name: 'jest', parse: parseJest },
+  { name: 'eslint', parse: parseEslint },
+  { name: 'hadolint', parse: parseHadolint },
+  { name: 'shellcheck', parse: parseShellcheck },
+  { name: 'vuln-table', parse: parseVulnTable },
+  { name: 'model-gate', parse: parseModelGate },
   { name: 'buildx', parse: parseBuildx },
   { name: 'flake8', parse: parseFlake8 },
   { name: 'packages', parse: parsePackages },
@@ -29,6 +39,7 @@ export const parsers: ReadonlyArray<{ name: string; parse: Parser }> = [
   { name: 'compiler', parse: parseCompilerLike },
   { name: 'vuln-ids', parse: parseVulnIds },
   { name: 'registry', parse: parseRegistry },
+  { name: 'network', parse: parseNetwork },
 ];
 
 /** Runs every parser on the failing step; returns all matches, best first. */
