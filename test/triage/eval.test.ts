@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runCli } from './support/cli';
 import { loadCorpus } from '../../src/triage/eval/corpus';
 import { evaluate } from '../../src/triage/eval/score';
-import { runCli } from './support/cli';
 
 const CORPUS = path.join(__dirname, '..', 'fixtures', 'triage', 'corpus');
 
