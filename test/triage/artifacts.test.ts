@@ -26,7 +26,7 @@ function makeZip(entries: Array<{ name: string; data: Buffer | string; deflate?:
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(e.deflate ? 8 : 0, 8);
-    local.writeUInt32LE(crc >>> 0, 14);
+    local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(usize, 22);
     local.writeUInt16LE(name.length, 26);
@@ -35,7 +35,7 @@ function makeZip(entries: Array<{ name: string; data: Buffer | string; deflate?:
     cen.writeUInt16LE(20, 4);
     cen.writeUInt16LE(20, 6);
     cen.writeUInt16LE(e.deflate ? 8 : 0, 10);
-    cen.writeUInt32LE(crc >>> 0, 16);
+    cen.writeUInt32LE(crc, 16);
     cen.writeUInt32LE(body.length, 20);
     cen.writeUInt32LE(usize, 24);
     cen.writeUInt16LE(name.length, 28);

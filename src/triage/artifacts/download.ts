@@ -19,7 +19,13 @@ export interface ArtifactLimits {
 
 const REPORT = /\.(sarif|json|xml)$/i;
 
-export async function downloadReports(octokit: Octokit, owner: string, repo: string, runId: number, limits: ArtifactLimits = {}): Promise<ReportFile[]> {
+export async function downloadReports(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  runId: number,
+  limits: ArtifactLimits = {},
+): Promise<ReportFile[]> {
   const maxBytes = limits.maxArchiveBytes ?? 10 * 1024 * 1024;
   const list = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: runId, per_page: 100 });
   const reports: ReportFile[] = [];

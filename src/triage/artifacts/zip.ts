@@ -67,7 +67,7 @@ export function readZip(buf: Buffer, limits: ZipLimits = {}): ZipEntry[] {
     p += 46 + nameLen + extraLen + commentLen;
     const base = rawName.split(/[\\/]/).pop() ?? '';
     // Directories, encrypted entries, ZIP64 sizes and odd names are skipped, never followed.
-    if (!base || rawName.endsWith('/') || flags & 0x1 || csize === 0xffffffff || usize === 0xffffffff || /[\0-\x1f]/.test(base)) continue;
+    if (!base || rawName.endsWith('/') || flags % 2 === 1 || csize === 0xffffffff || usize === 0xffffffff || /[\0-\x1f]/.test(base)) continue;
     if (usize > maxEntry) continue;
     if (total + usize > maxTotal) throw new ZipError(`zip entries exceed ${maxTotal} bytes uncompressed`);
     if (local + 30 > buf.length || buf.readUInt32LE(local) !== LOC) throw new ZipError(`zip entry ${base}: local header is malformed`);
@@ -75,15 +75,14 @@ export function readZip(buf: Buffer, limits: ZipLimits = {}): ZipEntry[] {
     if (start + csize > buf.length) throw new ZipError(`zip entry ${base} lies outside the archive`);
     const raw = buf.subarray(start, start + csize);
     let data: Buffer;
-    if (method === 0) data = Buffer.from(raw);
-    else if (method === 8) {
+    if (method === 0) {data = Buffer.from(raw);} else if (method === 8) {
       try {
         data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, usize) });
       } catch (err) {
         throw new ZipError(`zip entry ${base}: ${(err as Error).message}`);
       }
-    } else continue;
-    if (data.length !== usize || zlib.crc32(data) >>> 0 !== crc) throw new ZipError(`zip entry ${base}: size or CRC does not match its header`);
+    } else {continue;}
+    if (data.length !== usize || zlib.crc32(data) !== crc) throw new ZipError(`zip entry ${base}: size or CRC does not match its header`);
     total += usize;
     out.push({ name: base, data });
   }
