@@ -128,6 +128,7 @@ export class ModelPipelineWorkflow extends Component {
           name: 'pytest in the serve set (the predictor over HTTP; MLflow is not in this set)',
           run: [...venv('serve'), `"$RUNNER_TEMP/venv-serve/bin/python" -m pytest ${this.modelDir}/tests -m serve -q --junitxml=reports/model-serve.xml`].join('\n'),
         },
+        reportUpload('reports-test', 'reports/'),
       ],
     });
   }
@@ -159,6 +160,7 @@ export class ModelPipelineWorkflow extends Component {
           uses: uses('uploadSarif'),
           with: { sarif_file: 'bandit.sarif', category: 'bandit' },
         },
+        reportUpload('reports-sast', 'bandit.sarif'),
       ],
     });
   }
@@ -343,4 +345,17 @@ export class ModelPipelineWorkflow extends Component {
       ],
     });
   }
+}
+
+/**
+ * Uploads a step's machine-readable reports (JUnit, SARIF) for `mlops triage`, which reads them
+ * before the log. `!cancelled()`: a failing step must still leave its report behind.
+ */
+function reportUpload(name: string, path: string) {
+  return {
+    name: `Upload ${name} for triage`,
+    if: '${{ !cancelled() }}',
+    uses: uses('uploadArtifact'),
+    with: { 'name': name, 'path': path, 'retention-days': 7, 'if-no-files-found': 'ignore' },
+  };
 }
