@@ -87,7 +87,9 @@ export const parseDeploy: Parser = (lines, command) => {
   const rule = /forbidden|denied|403|cannot \w+ resource/i.test(hits.join(' ')) ? 'forbidden' : /unauthori[sz]ed|401/i.test(hits.join(' ')) ? 'unauthorized' : /timed out|deadline/i.test(hits.join(' ')) ? 'timeout' : 'failed';
   const detail = hits.find((l) => /cannot \w+ resource|is forbidden/.test(l)) ?? hits[0];
   const target = deployTarget(command);
-  return { failureType: 'deploy', tool, findings: [{ tool, message: detail.trim() + (target && !detail.includes(target) ? ` (${target})` : ''), rule, ...(target ? { id: target } : {}) }], priority: DEPLOY_CLI.test(command) ? 40 : 15, evidence: hits.slice(0, 4).map((l) => l.trim()) };
+  // Terraform/OpenTofu diagnostics name the configuration: `on main.tf line 41, in resource …`.
+  const tf = lines.map((l) => /\bon ([\w./-]+\.tf) line (\d+)/.exec(l)).find(Boolean);
+  return { failureType: 'deploy', tool, findings: [{ tool, message: detail.trim() + (target && !detail.includes(target) ? ` (${target})` : ''), rule, ...(target ? { id: target } : {}), ...(tf ? { file: tf[1], line: Number(tf[2]) } : {}) }], priority: DEPLOY_CLI.test(command) ? 40 : 15, evidence: hits.slice(0, 4).map((l) => l.trim()) };
 };
 
 /** What a deploy or publish command acts on: `deployment/api`, an Argo CD app, a release, a bucket, an image. */

@@ -7,6 +7,7 @@ import { parseCompilerLike, parseDeploy, parseRegistry, parseVulnIds } from './g
 import { parseGitPush } from './git';
 import { parseGitleaks } from './gitleaks';
 import { parseJest } from './jest';
+import { parseJsonReport } from './jsonreport';
 import { parseEslint, parseHadolint, parseShellcheck } from './lintfmt';
 import { parseModelGate } from './modelgate';
 import { parsePackages } from './packages';
@@ -25,6 +26,7 @@ export const parsers: ReadonlyArray<{ name: string; parse: Parser }> = [
   { name: 'snyk', parse: parseSnyk },
   { name: 'trivy', parse: parseTrivy },
   { name: 'git-push', parse: parseGitPush },
+  { name: 'json-report', parse: parseJsonReport },
   { name: 'pytest', parse: parsePytest },
   { name: 'jest', parse: parseJest },
   { name: 'eslint', parse: parseEslint },
