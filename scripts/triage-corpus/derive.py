@@ -231,3 +231,26 @@ def data_validation(text, workspace=""):
         if cfg["kwargs"].get("column"):
             keys.append(cfg["kwargs"]["column"])
     return _cap(keys)
+
+
+def go_test_json(text, workspace=""):
+    """`go test -json`: the failed tests (Action == "fail" with a Test name)."""
+    keys = []
+    for line in text.splitlines():
+        try:
+            ev = json.loads(line)
+        except ValueError:
+            continue
+        if ev.get("Action") == "fail" and ev.get("Test") and len(keys) < MAX_KEYS_FINDINGS:
+            keys.append(ev["Test"])
+    return _cap(keys)
+
+
+def trufflehog_json(text, workspace=""):
+    """TruffleHog v3 `--json`: one object a line; the detector and the file (never the raw secret)."""
+    keys = []
+    for line in text.splitlines():
+        r = json.loads(line)
+        git = r["SourceMetadata"]["Data"].get("Git") or r["SourceMetadata"]["Data"].get("Filesystem")
+        keys += [r["DetectorName"], f"{git['file']}:{git['line']}"]
+    return _cap(keys)

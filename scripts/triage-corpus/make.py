@@ -118,7 +118,7 @@ CASES = []
 
 def case(name, held=False):
     def reg(fn):
-        CASES.append((name, "heldout" if held else "dev", fn))
+        CASES.append((name, held if isinstance(held, str) else "heldout" if held else "dev", fn))
         return fn
     return reg
 
@@ -981,6 +981,140 @@ def _():
     return tool_case(log, "unit-test", derive.junit, report, ws, "pytest --junitxml", planted={"secrets": [], "mentions": [INJECT_MENTION, INJECT_LINK]})
 
 
+
+# ---------------------------------------------------------------- held-out batch 2: written after the parsers, scored once
+H2 = "heldout-2"
+
+
+@case("go-test-fail", held=H2)
+def _():
+    ws = project("gt", {"go.mod": "module example.com/calc\n\ngo 1.19\n", "calc.go": "package calc\n\nfunc Add(a, b int) int { return a - b }\n",
+                        "calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) {\n\tif got := Add(1, 2); got != 3 {\n\t\tt.Errorf(\"Add(1, 2) = %d, want 3\", got)\n\t}\n}\n\nfunc TestAddZero(t *testing.T) {\n\tif Add(0, 0) != 0 {\n\t\tt.Fatal(\"zero\")\n\t}\n}\n"})
+    out, code = run("go test ./...", ws, {"GOCACHE": "/tmp/gocache"})
+    report, _ = run("go test -json ./...", ws, {"GOCACHE": "/tmp/gocache"})
+    log = Log("test").step("go test ./...", out, code).text()
+    return tool_case(log, "unit-test", derive.go_test_json, "\n".join(report), ws, "go test -json")
+
+
+@case("gpp-make", held=H2)
+def _():
+    ws = project("cpp", {"src/app.cpp": "#include <string>\n#include <vector>\nint main() {\n  std::vector<int> v;\n  std::string s = v;\n  return missing_fn();\n}\n", "Makefile": "build:\n\tg++ -std=c++17 -o app src/app.cpp\n"})
+    out, code = run("make build", ws)
+    machine, _ = run("g++ -std=c++17 -fdiagnostics-format=json -o /dev/null src/app.cpp 2>&1", ws)
+    log = Log("build").step("make build", out, code).text()
+    return tool_case(log, "build", derive.gcc_json, "\n".join(machine), ws, "g++ -fdiagnostics-format=json")
+
+
+@case("bandit-ll-sql", held=H2)
+def _():
+    ws = project("sql", {"app/db.py": "import sqlite3\n\n\ndef find(conn, name):\n    q = \"SELECT * FROM users WHERE name = '%s'\" % name\n    return conn.execute(q)\n\n\ndef tmp():\n    return open('/tmp/cache.txt', 'w')\n"})
+    out, code = run("bandit -r app -ll", ws)
+    run("bandit -r app -ll -f json -o /tmp/b2.json", ws)
+    log = Log("sast").step("bandit -r app -ll", out, code).text()
+    return tool_case(log, "sast", derive.bandit_json, pathlib.Path("/tmp/b2.json").read_text(), ws, "bandit -f json")
+
+
+@case("flake8-pylint-other", held=H2)
+def _():
+    files = {"pkg/m.py": "import re\n\n\ndef f(x):\n    if x == None:\n        return re.compile('\\d')\n    return x\n"}
+    return flake8_case(files, "pk", "pylint")
+
+
+@case("eslint-unix-mixed", held=H2)
+def _():
+    files = {"web/app.js": "var count = 0;\nfunction inc() {\n  count++;\n  return undefinedVar;\n}\nmodule.exports = inc;\n"}
+    return eslint_case(files, ESLINT_CONFIG, "w3", "unix", "lint", targets="web")
+
+
+@case("eslint-security-json", held=H2)
+def _():
+    files = {"src/q.js": "const fs = require('fs');\nmodule.exports = (p) => fs.writeFileSync(p, 'x');\n"}
+    return eslint_case(files, ESLINT_SEC_CONFIG, "ws3", "json", "sast")
+
+
+@case("shellcheck-gcc-other", held=H2)
+def _():
+    return shellcheck_case("#!/bin/bash\nfiles=$(find . -name '*.log')\nfor f in $files; do rm $f; done\ncd $HOME/app\necho $((1 + ))\n", "ops3", "gcc")
+
+
+@case("hadolint-json-stdout-other", held=H2)
+def _():
+    return hadolint_case("FROM ubuntu\nRUN apt-get install -y python3\nUSER root\nCOPY . /\n", "img3", "json")
+
+
+@case("tsc-b-build", held=H2)
+def _():
+    files = {"package.json": json.dumps({"name": "lib", "version": "1.0.0"}), "tsconfig.json": json.dumps({"compilerOptions": {"strict": True, "outDir": "out", "composite": True}, "include": ["src"]}),
+             "src/a.ts": "export const xs: number[] = [1, 'two'];\nexport function f(o?: { n: number }) { return o.n; }\n"}
+    return tsc_case(files, "tlib", "npx tsc -b", "build")
+
+
+@case("gate-precision-at-k", held=H2)
+def _():
+    GATE_SCRIPTS["p@k"] = ("checks = [{'metric': 'precision@10', 'value': 0.31, 'threshold': 0.35, 'passed': False}]\nprint('ranking eval: precision@10 = 0.31 < 0.35 (min)')\n", "ranking gate FAILED")
+    return gate_case("p@k", "rank")
+
+
+@case("gate-champion-challenger", held=H2)
+def _():
+    GATE_SCRIPTS["cc"] = ("checks = [{'metric': 'auc', 'value': 0.802, 'baseline': 0.811, 'passed': False}]\nprint('challenger auc=0.802 < champion auc=0.811 -> keeping champion')\n", "challenger rejected")
+    return gate_case("cc", "cc")
+
+
+@case("gate-mae-tolerance", held=H2)
+def _():
+    GATE_SCRIPTS["mae"] = ("checks = [{'metric': 'mae', 'value': 4.2, 'threshold': 3.5, 'passed': False}]\nprint('Validation MAE 4.2 exceeds the tolerance of 3.5')\n", "model validation did not pass")
+    return gate_case("mae", "mae")
+
+
+@case("trufflehog-json", held=H2)
+def _():
+    rows = [{"SourceMetadata": {"Data": {"Git": {"commit": "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "file": "deploy/env.sh", "line": 3}}}, "DetectorName": "AWS", "Verified": False, "Raw": FAKE_AWS_KEY}]
+    text = "\n".join(json.dumps(r) for r in rows)
+    log = Log("secrets").step("trufflehog git file://. --json --fail", [text, "🐷🔑🐷  TruffleHog. Unearth your secrets. 🐷🔑🐷"], 183).text()
+    e = documented(log, "secret-leak", derive.trufflehog_json, text, "trufflehog --json", "https://github.com/trufflesecurity/trufflehog#json-output")
+    e["expected"]["planted"] = {"secrets": [FAKE_AWS_KEY], "mentions": []}
+    return e
+
+
+@case("kubectl-apply-invalid", held=H2)
+def _():
+    return scenario([("kubectl apply -f k8s/", ["deployment.apps/api configured", "Error from server (Invalid): error when applying patch: Deployment.apps \"worker\" is invalid: spec.template.spec.containers[0].image: Required value"], 1)],
+                    "deploy", ["worker", "Invalid"])
+
+
+@case("cache-disk-full", held=H2)
+def _():
+    return scenario([("pip wheel -w wheels -r requirements.txt", ["Building wheel for numpy (pyproject.toml): started", "OSError: [Errno 28] No space left on device: '/home/runner/.cache/pip/wheels/ab'"], 1)],
+                    "infrastructure", ["No space left on device"])
+
+
+@case("yarn-network-timeout", held=H2)
+def _():
+    return scenario([("yarn install --frozen-lockfile", ["[1/4] Resolving packages...", "[2/4] Fetching packages...",
+                                                      "info There appears to be trouble with your network connection. Retrying...",
+                                                      "error An unexpected error occurred: \"https://registry.yarnpkg.com/react/-/react-18.3.1.tgz: ESOCKETTIMEDOUT\"."], 1)],
+                    "infrastructure", ["registry.yarnpkg.com", "ESOCKETTIMEDOUT"])
+
+
+@case("step-cancelled-timeout", held=H2)
+def _():
+    return scenario([("./run-e2e.sh", ["suite 4/12 running"], None)], "infrastructure", ["maximum execution time"], cleanup=False,
+                    raw_error="The job running on runner GitHub Actions 12 has exceeded the maximum execution time of 30 minutes.")
+
+
+@case("silent-make-fail", held=H2)
+def _():
+    return scenario([("make release", ["make: *** [Makefile:12: release] Error 3"], 2)], "unknown", ["exit code 2"])
+
+
+@case("pytest-setup-error", held=H2)
+def _():
+    files = {"tests/__init__.py": "", "tests/conftest.py": "import pytest\n\n\n@pytest.fixture\ndef api():\n    raise ConnectionError('api at 127.0.0.1:9 refused')\n",
+             "tests/test_api.py": "def test_ping(api):\n    assert api.ping()\n\n\ndef test_version(api):\n    assert api.version == 2\n"}
+    return pytest_case(files, "api3", "-q -p no:cacheprovider tests")
+
+
 def write_case(out_dir, name, data):
     d = out_dir / name
     if d.exists():
@@ -997,7 +1131,7 @@ def write_case(out_dir, name, data):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--set", choices=["dev", "heldout", "all"], default="all")
+    ap.add_argument("--set", choices=["dev", "heldout", "heldout-2", "all"], default="all")
     ap.add_argument("--out", default=str(REPO / "test" / "fixtures" / "triage" / "corpus"))
     ap.add_argument("--only", help="one case name")
     a = ap.parse_args()

@@ -13,7 +13,7 @@ const CORPUS = path.join(__dirname, '..', 'fixtures', 'triage', 'corpus');
  * with the issue's thresholds. `heldout/` holds cases no parser was written against.
  */
 describe('mlops eval triage over the shipped corpus', () => {
-  test.each(['dev', 'heldout'])('%s: type ≥ 95 %%, findings ≥ 90 %%, no leak, no injected mention', async (set) => {
+  test.each(['dev', 'heldout', 'heldout-2'])('%s: type ≥ 95 %%, findings ≥ 90 %%, no leak, no injected mention', async (set) => {
     const r = await runCli(['eval', 'triage', '--corpus', path.join(CORPUS, set), '--min-type', '0.95', '--min-findings', '0.90']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/type accuracy .* finding recall .* leaks 0 · injected mentions 0/);

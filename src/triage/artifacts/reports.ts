@@ -34,7 +34,13 @@ export function readReport(file: ReportFile): ReportVerdict | undefined {
   try {
     doc = JSON.parse(text);
   } catch {
-    return undefined;
+    // JSON lines (one object a line: TruffleHog, go test -json, Semgrep --json-stream).
+    const objs = text.split('\n').filter((l) => l.trim().startsWith('{'));
+    try {
+      doc = objs.map((l) => JSON.parse(l));
+    } catch {
+      return undefined;
+    }
   }
   return withFile(file, readJson(doc));
 }
@@ -48,6 +54,7 @@ type Json = Record<string, any>;
 function readJson(doc: unknown): ParseResult | undefined {
   if (Array.isArray(doc)) {
     if (doc.some((r: Json) => typeof r?.RuleID === 'string')) return gitleaks(doc);
+    if (doc.some((r: Json) => typeof r?.DetectorName === 'string' && r?.SourceMetadata)) return trufflehog(doc);
     if (doc.some((r: Json) => Array.isArray(r?.messages) && typeof r?.filePath === 'string')) return eslint(doc);
     if (doc.some((r: Json) => typeof r?.code === 'string' && typeof r?.line === 'number' && /^(DL|SC)\d+$/.test(r.code))) return hadolint(doc);
     if (doc.some((r: Json) => typeof r?.code === 'number' && typeof r?.file === 'string')) return shellcheck({ comments: doc });
@@ -55,6 +62,7 @@ function readJson(doc: unknown): ParseResult | undefined {
   }
   const d = doc as Json;
   if (!d || typeof d !== 'object') return undefined;
+  if (typeof d.DetectorName === 'string' && d.SourceMetadata) return trufflehog([d]);
   if (Array.isArray(d.runs)) return sarif(d);
   if (Array.isArray(d.results) && d.results.some((r: Json) => r?.test_id)) return bandit(d);
   if (Array.isArray(d.Results) || d.SchemaVersion) return trivy(d);
@@ -130,6 +138,14 @@ function gitleaks(doc: Json[]): ParseResult | undefined {
 }
 
 type Maybe = string | undefined;
+function trufflehog(doc: Json[]): ParseResult | undefined {
+  // TruffleHog v3 --json (one object a line): detector, file and line; never `Raw`/`Redacted`.
+  return result('secret-leak', 'trufflehog', doc.filter((r) => typeof r.DetectorName === 'string').map((r) => {
+    const src = (Object.values(r.SourceMetadata?.Data ?? {})[0] ?? {}) as Json;
+    return { tool: 'trufflehog', message: `${r.Verified ? 'verified' : 'unverified'} ${r.DetectorName} secret`, rule: String(r.DetectorName), ...(src.file ? { file: relPath(String(src.file)) } : {}), ...(src.line ? { line: Number(src.line) } : {}), ...(src.commit ? { id: String(src.commit) } : {}), severity: 'high' };
+  }), 90);
+}
+
 const vuln = (tool: string, id: string, pkg: string, version: string, fixed: Maybe, severity: Maybe, extra: Partial<Finding> = {}): Finding => ({
   tool,
   message: `${pkg}@${version}${fixed ? ` → fixed in ${fixed}` : ' (no fix yet)'}`,

@@ -6,6 +6,7 @@ import { parseGate } from './gate';
 import { parseCompilerLike, parseDeploy, parseRegistry, parseVulnIds } from './generic';
 import { parseGitPush } from './git';
 import { parseGitleaks } from './gitleaks';
+import { parseGoTest } from './gotest';
 import { parseJest } from './jest';
 import { parseJsonReport } from './jsonreport';
 import { parseEslint, parseHadolint, parseShellcheck } from './lintfmt';
@@ -29,6 +30,7 @@ export const parsers: ReadonlyArray<{ name: string; parse: Parser }> = [
   { name: 'json-report', parse: parseJsonReport },
   { name: 'pytest', parse: parsePytest },
   { name: 'jest', parse: parseJest },
+  { name: 'go-test', parse: parseGoTest },
   { name: 'eslint', parse: parseEslint },
   { name: 'hadolint', parse: parseHadolint },
   { name: 'shellcheck', parse: parseShellcheck },

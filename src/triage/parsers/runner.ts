@@ -27,7 +27,7 @@ export const parseRunner: Parser = (lines) => {
   return undefined;
 };
 
-const NETWORK = /(Read timed out|Connection timed out|Operation timed out|ETIMEDOUT|ECONNRESET|ECONNREFUSED|EAI_AGAIN|Could not resolve host|Temporary failure in name resolution|Name or service not known|getaddrinfo \w+|network is unreachable|TLS handshake timeout|i\/o timeout|Connection reset by peer|Failed to connect to \S+ port \d+|endpoint returned an error|50[234] (?:Bad Gateway|Service Unavailable|Gateway Time-?out)|429 Too Many Requests|405 Method Not Allowed)/i;
+const NETWORK = /(Read timed out|Connection timed out|Operation timed out|E(?:SOCKET)?TIMEDOUT|ECONNRESET|ECONNABORTED|trouble with your network connection|ECONNREFUSED|EAI_AGAIN|Could not resolve host|Temporary failure in name resolution|Name or service not known|getaddrinfo \w+|network is unreachable|TLS handshake timeout|i\/o timeout|Connection reset by peer|Failed to connect to \S+ port \d+|endpoint returned an error|50[234] (?:Bad Gateway|Service Unavailable|Gateway Time-?out)|429 Too Many Requests|405 Method Not Allowed)/i;
 
 /** Network failures between the runner and a service: timeouts, DNS, resets, unavailable endpoints. */
 export const parseNetwork: Parser = (lines) => {
