@@ -1,4 +1,4 @@
-import { FAMILIES, familyOf, relPath } from '../parsers/families';
+import { familyOf, relPath } from '../parsers/families';
 import { sev, uniqueBy } from '../parsers/util';
 import type { FailureType, Finding, ParseResult } from '../types';
 import { parseJunitXml } from './junit';
@@ -166,9 +166,11 @@ function trivy(d: Json): ParseResult | undefined {
 
 function grype(d: Json): ParseResult | undefined {
   const target = String(d.source?.target?.userInput ?? d.source?.target ?? '');
-  const findings = (d.matches as Json[]).map((m) => vuln('grype', String(m.vulnerability?.id), String(m.artifact?.name), String(m.artifact?.version), m.vulnerability?.fix?.versions?.[0], m.vulnerability?.severity, { message: '' }));
-  const fixed = (d.matches as Json[]).map((m) => m.vulnerability?.fix?.versions?.[0]);
-  return result(d.source?.type === 'image' ? 'image-vulnerability' : 'sca', 'grype', findings.map((f, i) => ({ ...f, message: `${(d.matches as Json[])[i].artifact?.name}@${(d.matches as Json[])[i].artifact?.version}${fixed[i] ? ` → fixed in ${fixed[i]}` : ''} in ${target}` })));
+  const findings = (d.matches as Json[]).map((m) => {
+    const f = vuln('grype', String(m.vulnerability?.id), String(m.artifact?.name), String(m.artifact?.version), m.vulnerability?.fix?.versions?.[0], m.vulnerability?.severity);
+    return { ...f, message: `${f.message} in ${target}` };
+  });
+  return result(d.source?.type === 'image' ? 'image-vulnerability' : 'sca', 'grype', findings);
 }
 
 function snyk(d: Json): ParseResult | undefined {
@@ -222,4 +224,3 @@ function expectations(d: Json): ParseResult | undefined {
   return result('model-validation', 'data-validation', findings);
 }
 
-export { FAMILIES };

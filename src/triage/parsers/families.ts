@@ -6,12 +6,12 @@ import type { FailureType } from '../types';
  * Security rule sets count as SAST even when the tool is a linter (ESLint with
  * eslint-plugin-security, @microsoft/sdl, no-unsanitized, Semgrep, CodeQL, gosec, Bandit).
  */
-export const FAMILIES: ReadonlyArray<{ match: RegExp; type: FailureType; tool: string }> = [
-  { match: /gitleaks|trufflehog|detect-secrets|secretlint/i, type: 'secret-leak', tool: 'gitleaks' },
-  { match: /bandit|semgrep|codeql|gosec|brakeman|horusec|njsscan|sonar|checkmarx|snyk code/i, type: 'sast', tool: 'bandit' },
-  { match: /trivy|grype|clair|anchore|docker scout/i, type: 'image-vulnerability', tool: 'trivy' },
-  { match: /snyk|pip-audit|npm audit|osv-scanner|safety|dependency-check|govulncheck|cargo audit/i, type: 'sca', tool: 'snyk' },
-  { match: /eslint|hadolint|shellcheck|flake8|ruff|pylint|stylelint|tflint|checkov|yamllint|actionlint|markdownlint|mypy|pyright/i, type: 'lint', tool: 'eslint' },
+export const FAMILIES: ReadonlyArray<{ match: RegExp; type: FailureType }> = [
+  { match: /gitleaks|trufflehog|detect-secrets|secretlint/i, type: 'secret-leak' },
+  { match: /bandit|semgrep|codeql|gosec|brakeman|horusec|njsscan|sonar|checkmarx|snyk code/i, type: 'sast' },
+  { match: /trivy|grype|clair|anchore|docker scout/i, type: 'image-vulnerability' },
+  { match: /snyk|pip-audit|npm audit|osv-scanner|safety|dependency-check|govulncheck|cargo audit/i, type: 'sca' },
+  { match: /eslint|hadolint|shellcheck|flake8|ruff|pylint|stylelint|tflint|checkov|yamllint|actionlint|markdownlint|mypy|pyright/i, type: 'lint' },
 ];
 
 /** Rule-id namespaces of security rule sets (ESLint plugins, Semgrep registries, CWE tags). */

@@ -9,7 +9,8 @@ import { uniqueBy } from './util';
  * A line counts only with a comparison word or sign; the step failed, so the gate's own verdict is
  * the failure.
  */
-const METRIC = String.raw`(?:roc[-_ ]?auc|pr[-_ ]?auc|auc(?:[-_]?roc)?|accuracy|balanced[-_ ]accuracy|f1(?:[-_ ]score)?|f-?beta|precision(?:@\d+)?|recall(?:@\d+)?|(?:recall|precision|f1)\[[\w -]+\]|psi|ks(?:[-_ ]statistic)?|kl(?:[-_ ]divergence)?|js(?:[-_ ]distance)?|wasserstein|rmse|mae|mse|mape|r2|r\^2|log[-_ ]?loss|brier(?:[-_ ]score)?|ndcg(?:@\d+)?|map(?:@\d+)?|mrr|gini|lift|calibration[-_ ]error|ece|bleu|rouge[-\w]*|wer|cer|perplexity|latency[-_ ]p\d+|drift[-_ ]score|population stability)`;
+// Per-class forms first: `recall[fraud]` must not stop at `recall`.
+const METRIC = String.raw`(?:(?:recall|precision|f1)\[[\w -]+\]|roc[-_ ]?auc|pr[-_ ]?auc|auc(?:[-_]?roc)?|accuracy|balanced[-_ ]accuracy|f1(?:[-_ ]score)?|f-?beta|precision(?:@\d+)?|recall(?:@\d+)?|psi|ks(?:[-_ ]statistic)?|kl(?:[-_ ]divergence)?|js(?:[-_ ]distance)?|wasserstein|rmse|mae|mse|mape|r2|r\^2|log[-_ ]?loss|brier(?:[-_ ]score)?|ndcg(?:@\d+)?|map(?:@\d+)?|mrr|gini|lift|calibration[-_ ]error|ece|bleu|rouge[-\w]*|wer|cer|perplexity|latency[-_ ]p\d+|drift[-_ ]score|population stability)`;
 const METRIC_RE = new RegExp(`(?<![\\w-])(${METRIC})(?![\\w-])`, 'i');
 const NUM = /-?\d+(?:\.\d+)?(?:e-?\d+)?/gi;
 const CMP = /(<=?|>=?|≤|≥|\bbelow\b|\babove\b|\bexceed(?:s|ed)?\b|\bunder\b|\bover\b|\bless than\b|\bgreater than\b|\bworse than\b|\bbetter than\b|\bvs\.?\b|\bversus\b|\bmin(?:imum)?\b|\bmax(?:imum)?\b|\brequired\b|\bthreshold\b|\bbaseline\b|\bchampion\b|\bproduction\b|\blimit\b|\ballowed\b|\bexpected\b|\btarget\b|\bregress(?:ed|ion)?\b|\bdropped\b|\btolerance\b)/i;
