@@ -18,7 +18,8 @@ export const parseRunner: Parser = (lines) => {
       return {
         failureType: 'infrastructure',
         tool: 'runner',
-        findings: [{ tool: 'runner', message: line.replace(/^##\[error\]/, '').trim(), rule }],
+        // A shell reports a SIGKILLed child as `Killed` and exits 128 + 9: name the code a reader searches for.
+        findings: [{ tool: 'runner', message: line.replace(/^##\[error\]/, '').trim() + (rule === 'out-of-memory' && /\bKilled\s/.test(line) ? ' (SIGKILL: exit code 137, most likely out of memory)' : ''), rule }],
         priority: rule === 'disk-full' ? 85 : 95,
         evidence: [line.trim()],
       };
