@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { OfflineProvider } from '../../src/analysis';
+import { parseJunitXml } from '../../src/triage/artifacts/junit';
 import { readZip, ZipError } from '../../src/triage/artifacts/zip';
 import { fetchRun } from '../../src/triage/github';
 import { triage } from '../../src/triage/triage';
@@ -73,6 +74,18 @@ describe('readZip: artifacts are hostile input', () => {
     expect(() => readZip(makeZip([{ name: 'a.json', data: '{}', crc: 1234 }]))).toThrow(/CRC/);
     expect(() => readZip(Buffer.from('not a zip at all, just text that is long enough'))).toThrow(/not a zip/);
     expect(() => readZip(makeZip(Array.from({ length: 5 }, (_, i) => ({ name: `${i}.json`, data: '{}' }))), { maxEntries: 3 })).toThrow(/5 entries/);
+  });
+});
+
+describe('JUnit from a hostile report', () => {
+  test('unclosed and self-closing testcases, entities; one pass over a 4 MB report of unclosed elements', () => {
+    const xml = '<testsuite name="pytest"><testcase classname="t" name="ok"/><testcase classname="t" name="a&amp;b"><failure message="x &lt; 1">boom</failure></testcase><testcase name="open"><error message="e">';
+    expect(parseJunitXml(xml)?.findings).toEqual([
+      expect.objectContaining({ id: 't::a&b', message: 'x < 1', rule: 'failure' }),
+      expect.objectContaining({ id: 'open', rule: 'error' }),
+    ]);
+    const hostile = '<testsuite>' + '<testcase name="n"><failure>'.repeat(150_000);
+    expect(parseJunitXml(hostile)?.findings.length).toBe(1); // deduplicated by id; 10,000 cases read at most
   });
 });
 

@@ -7,7 +7,6 @@ import type { Finding, ParseResult } from '../types';
  * test cases. A small scanner of `<testcase …>` elements rather than a DOM: the format is flat and
  * reports can be large; text is entity-decoded, nothing is resolved (no DTD, no external entities).
  */
-const CASE = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
 const ATTR = /([\w:-]+)\s*=\s*("([^"]*)"|'([^']*)')/g;
 
 export function decodeXml(s: string): string {
@@ -29,9 +28,9 @@ export function parseJunitXml(xml: string): ParseResult | undefined {
   if (!/<testsuites?\b|<testcase\b/.test(xml)) return undefined;
   const findings: Finding[] = [];
   const tool = /<testsuites?\b[^>]*name="jest/.test(xml) ? 'jest' : /<testsuite\b[^>]*name="pytest"/.test(xml) ? 'pytest' : 'junit';
-  for (const m of xml.matchAll(CASE)) {
+  for (const m of testcases(xml)) {
     const body = m[3] ?? '';
-    const fail = /<(failure|error)\b([^>]*?)(?:\/>|>([\s\S]*?)<\/\1>)/.exec(body);
+    const fail = /<(failure|error)\b([^>]*?)(?:\/>|>([\s\S]*?)(?:<\/\1>|$))/.exec(body);
     if (!fail) continue;
     const a = attrs(m[1]);
     const f = attrs(fail[2]);
@@ -49,4 +48,28 @@ export function parseJunitXml(xml: string): ParseResult | undefined {
     });
   }
   return findings.length ? { failureType: 'unit-test', tool, findings: uniqueBy(findings, (x) => x.id ?? x.message), priority: 85, evidence: [] } : undefined;
+}
+
+/**
+ * `[whole, attributes, '/>' or '>', body]` of each `<testcase>`, found with indexOf in one pass
+ * (a regex over a hostile report with unclosed elements would rescan to the end for each one).
+ */
+function* testcases(xml: string, max = 10_000): Generator<[string, string, string, string | undefined]> {
+  let at = xml.indexOf('<testcase');
+  for (let n = 0; at >= 0 && n < max; n++) {
+    const next = xml.indexOf('<testcase', at + 9);
+    const limit = next < 0 ? xml.length : next;
+    const tagEnd = xml.indexOf('>', at);
+    if (tagEnd < 0 || tagEnd > limit) break;
+    const selfClosing = xml[tagEnd - 1] === '/';
+    const attrs = xml.slice(at + 9, selfClosing ? tagEnd - 1 : tagEnd);
+    if (/^[\s/>]/.test(xml.slice(at + 9, at + 10)) || at + 9 === tagEnd) {
+      // Searched only up to the next <testcase>: one pass over the report, even when nothing is closed.
+      const rel = selfClosing ? -1 : xml.slice(tagEnd, limit).indexOf('</testcase>');
+      const close = rel < 0 ? -1 : tagEnd + rel;
+      const body = close >= 0 && close < limit ? xml.slice(tagEnd + 1, close) : selfClosing ? undefined : xml.slice(tagEnd + 1, limit);
+      yield [xml.slice(at, close >= 0 && close < limit ? close + 11 : tagEnd + 1), attrs, selfClosing ? '/>' : '>', body];
+    }
+    at = next;
+  }
 }

@@ -11,15 +11,18 @@ export const parseJsonReport: Parser = (lines) => {
   const start = lines.findIndex((l) => /^\s*(\{|\[\s*$|\[\s*\{|<\?xml|<testsuites?\b)/.test(l));
   if (start < 0) return undefined;
   const xml = /^\s*</.test(lines[start]);
+  let tries = 0;
   for (let end = lines.length - 1; end >= start; end--) {
     const tail = lines[end].trimEnd();
     if (xml ? !/<\/testsuites?>$/.test(tail) : !/[}\]]$/.test(tail)) continue;
+    tries++;
     const v = readReport({ name: 'stdout', text: lines.slice(start, end + 1).join('\n') });
     if (v) {
       const { file: _file, ...result } = v;
       return { ...result, priority: 75, evidence: lines.slice(start, start + 4).map((l) => l.trim()) };
     }
-    if (lines.length - end > 400) break;
+    // Bounded: each attempt parses the span again.
+    if (tries >= 30) break;
   }
   return undefined;
 };

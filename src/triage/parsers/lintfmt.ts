@@ -106,8 +106,10 @@ export function jsonObject(lines: string[]): Record<string, any> | undefined {
 function jsonSpan(lines: string[], open: string, close: string): unknown {
   const start = lines.findIndex((l) => l.trimStart().startsWith(open));
   if (start < 0) return undefined;
-  for (let end = lines.length - 1; end >= start; end--) {
+  // Bounded: each attempt parses the span again.
+  for (let end = lines.length - 1, tries = 0; end >= start && tries < 30; end--) {
     if (!lines[end].trimEnd().endsWith(close)) continue;
+    tries++;
     try {
       return JSON.parse(lines.slice(start, end + 1).join('\n'));
     } catch {
