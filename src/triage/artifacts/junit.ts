@@ -62,13 +62,13 @@ function* testcases(xml: string, max = 10_000): Generator<[string, string, strin
     const tagEnd = xml.indexOf('>', at);
     if (tagEnd < 0 || tagEnd > limit) break;
     const selfClosing = xml[tagEnd - 1] === '/';
-    const attrs = xml.slice(at + 9, selfClosing ? tagEnd - 1 : tagEnd);
+    const attrText = xml.slice(at + 9, selfClosing ? tagEnd - 1 : tagEnd);
     if (/^[\s/>]/.test(xml.slice(at + 9, at + 10)) || at + 9 === tagEnd) {
       // Searched only up to the next <testcase>: one pass over the report, even when nothing is closed.
       const rel = selfClosing ? -1 : xml.slice(tagEnd, limit).indexOf('</testcase>');
       const close = rel < 0 ? -1 : tagEnd + rel;
       const body = close >= 0 && close < limit ? xml.slice(tagEnd + 1, close) : selfClosing ? undefined : xml.slice(tagEnd + 1, limit);
-      yield [xml.slice(at, close >= 0 && close < limit ? close + 11 : tagEnd + 1), attrs, selfClosing ? '/>' : '>', body];
+      yield [xml.slice(at, close >= 0 && close < limit ? close + 11 : tagEnd + 1), attrText, selfClosing ? '/>' : '>', body];
     }
     at = next;
   }
