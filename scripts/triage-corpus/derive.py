@@ -81,7 +81,8 @@ def eslint_json(text, workspace=""):
 
 def jest_json(text, workspace=""):
     keys = []
-    for suite in json.loads(text)["testResults"]:
+    # Suites run in parallel: their order in the report varies, so read them by name.
+    for suite in sorted(json.loads(text)["testResults"], key=lambda s: s["name"]):
         for a in suite["assertionResults"]:
             if a["status"] == "failed" and len(keys) < MAX_KEYS_FINDINGS:
                 keys.append(a["title"])

@@ -33,7 +33,9 @@ import derive  # noqa: E402
 
 NODE = pathlib.Path(os.environ.get("TRIAGE_GEN_NODE", "/tmp/trgen/node"))
 NODE_BIN = NODE / "node_modules" / ".bin"
+# flake8, Bandit, hadolint: the repo's tools venv (scripts/setup.sh), or TRIAGE_GEN_TOOLS (a venv's bin) first.
 TOOLS = REPO / ".venvs" / "tools" / "bin"
+EXTRA_TOOLS = os.environ.get("TRIAGE_GEN_TOOLS", "")
 TRAIN = REPO / ".venvs" / "train" / "bin"
 WORK = pathlib.Path(os.environ.get("TRIAGE_GEN_WORK", "/home/runner/work"))
 ESC = "\x1b"
@@ -103,7 +105,7 @@ def project(name, files):
 
 def run(cmd, ws, env=None):
     """Runs a shell command as a CI step would (no TTY); returns (output lines, exit code)."""
-    e = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0", "CI": "true", "PATH": f"{NODE_BIN}:{TRAIN}:{TOOLS}:{os.environ['PATH']}", **(env or {})}
+    e = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0", "CI": "true", "PATH": f"{NODE_BIN}:{TRAIN}:{EXTRA_TOOLS + ':' if EXTRA_TOOLS else ''}{TOOLS}:{os.environ['PATH']}", **(env or {})}
     p = subprocess.run(["bash", "-c", cmd], cwd=ws, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
     out = p.stdout.replace(str(NODE), "/home/runner/.npm/_npx/4f1c").splitlines()
     return out, p.returncode
@@ -129,7 +131,8 @@ def expect(type_, derived_from, findings, **extra):
 
 def tool_case(log, type_, deriver, report_text, ws, report_name, artifacts=None, **extra):
     keys = deriver(report_text, str(ws))
-    return {"log": log, "artifacts": artifacts or {}, "expected": expect(type_, f"{deriver.__name__}({report_name})", keys, **extra)}
+    return {"log": log, "artifacts": artifacts or {}, "expected": expect(type_, f"{deriver.__name__}({report_name})", keys, **extra),
+            "derivation": (report_text, str(ws))}
 
 
 # ---------------------------------------------------------------- Python: flake8, bandit, pytest
@@ -628,7 +631,8 @@ FS_VULNS = [("CVE-2024-35195", "requests", "2.31.0", "2.32.0", "HIGH", "requests
 
 
 def documented(log, type_, deriver, report, name, source, artifacts=None):
-    return {"log": log, "artifacts": artifacts or {}, "expected": expect(type_, f"{deriver.__name__}({name})", deriver(report), source=source)}
+    return {"log": log, "artifacts": artifacts or {}, "expected": expect(type_, f"{deriver.__name__}({name})", deriver(report), source=source),
+            "derivation": (report, "")}
 
 
 @case("trivy-image-table")
@@ -1117,6 +1121,8 @@ def _():
 
 def write_case(out_dir, name, data):
     d = out_dir / name
+    if not data["expected"]["findings"]:
+        raise SystemExit(f"{name}: the deriver found no key findings in the tool's report; the case is broken")
     if d.exists():
         shutil.rmtree(d)
     (d / "artifacts").mkdir(parents=True) if data["artifacts"] else d.mkdir(parents=True)
@@ -1127,6 +1133,12 @@ def write_case(out_dir, name, data):
     if not exp["findings"]:
         raise SystemExit(f"{name}: the deriver found no key findings in the tool's report; the case is broken")
     (d / "expected.json").write_text(json.dumps(exp, indent=2) + "\n")
+    if data.get("derivation"):
+        # The tool's own report the keys were derived from, kept so check.py can re-derive them.
+        report, workspace = data["derivation"]
+        (d / "derived-from.txt").write_text(report)
+        if workspace:
+            (d / "derived-from.workspace").write_text(workspace + "\n")
 
 
 def main():
