@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './support/cli';
-import { loadCorpus } from '../../src/triage/eval/corpus';
+import { loadCorpus, PLANTS } from '../../src/triage/eval/corpus';
 import { evaluate } from '../../src/triage/eval/score';
 
 const CORPUS = path.join(__dirname, '..', 'fixtures', 'triage', 'corpus');
@@ -28,6 +28,11 @@ describe('mlops eval triage over the shipped corpus', () => {
     // Planted secrets and injections exist, so "0 leaks, 0 injected" measures something.
     expect(cases.filter((c) => c.expected.planted?.secrets.length).length).toBeGreaterThanOrEqual(3);
     expect(cases.filter((c) => c.expected.planted?.mentions.length).length).toBeGreaterThanOrEqual(2);
+    // Planted values are stored as placeholders (no scanner-flagged string in git) and reach triage real.
+    const planted = cases.find((c) => c.name.endsWith('pytest-planted-secret-injection'))!;
+    expect(planted.log).toContain(PLANTS['github-token']);
+    expect(planted.expected.planted?.secrets).toEqual([PLANTS['github-token']]);
+    expect(planted.log).not.toContain('{{plant:');
   });
 
   test('--json gives per-case results; --logs-only scores the log parsers alone', async () => {

@@ -30,6 +30,17 @@ export interface EvalCase {
   readonly expected: Expected;
 }
 
+/**
+ * Planted fake secrets are stored as `{{plant:NAME}}` and built here, so that no file in git holds
+ * a string a secret scanner (the pipeline's own Gitleaks) would flag. Real token shapes, fake values.
+ */
+export const PLANTS: Record<string, string> = {
+  'github-token': 'ghp_' + 'Zq7'.repeat(12),
+  'aws-access-key': 'AKIA' + 'Q2W3E4R5T6Y7U8I9',
+  'stripe-key': 'sk_' + 'live_' + '9fA'.repeat(8),
+};
+const plant = (text: string) => text.replace(/\{\{plant:([\w-]+)\}\}/g, (all, name: string) => PLANTS[name] ?? all);
+
 /** Thrown for a corpus that cannot be read (the command exits 2). */
 export class CorpusError extends Error {}
 
@@ -63,7 +74,7 @@ function loadCase(root: string, dir: string): EvalCase {
   const name = path.relative(root, dir) || path.basename(dir);
   let json: unknown;
   try {
-    json = JSON.parse(readSmall(path.join(dir, 'expected.json')));
+    json = JSON.parse(plant(readSmall(path.join(dir, 'expected.json'))));
   } catch (err) {
     throw new CorpusError(`${name}/expected.json is not JSON: ${(err as Error).message}`);
   }
@@ -79,8 +90,8 @@ function loadCase(root: string, dir: string): EvalCase {
       .readdirSync(artDir)
       .filter((f) => fs.statSync(path.join(artDir, f)).isFile())
       .sort()
-      .map((f) => ({ name: f, text: readSmall(path.join(artDir, f)) }))
+      .map((f) => ({ name: f, text: plant(readSmall(path.join(artDir, f))) }))
     : [];
   if (!logFile && !reports.length) throw new CorpusError(`${name} has neither job.log nor artifacts/`);
-  return { name, dir, log: logFile ? readSmall(logFile) : '', reports, expected: parsed.data };
+  return { name, dir, log: logFile ? plant(readSmall(logFile)) : '', reports, expected: parsed.data };
 }
