@@ -188,15 +188,19 @@ export class ModelPipelineWorkflow extends Component {
             'fi',
             // Snyk resolves pip dependencies from an environment where they are installed: one venv per set.
             'status=0',
+            // --json-file-output keeps the human output in the log and writes the JSON for triage
+            // (snyk/cli help/cli-commands/test.md, `snyk test` options).
+            'mkdir -p reports',
             'for set in train serve; do',
             `  req=${this.modelDir}/requirements/$set.txt`,
             '  python -m venv "$RUNNER_TEMP/venv-$set"',
             '  "$RUNNER_TEMP/venv-$set/bin/pip" install -q --disable-pip-version-check --require-hashes --no-deps -r "$req"',
-            `  npx --yes snyk@${snykCliVersion} test --file="$req" --package-manager=pip --command="$RUNNER_TEMP/venv-$set/bin/python" --severity-threshold=high || status=$?`,
+            `  npx --yes snyk@${snykCliVersion} test --file="$req" --package-manager=pip --command="$RUNNER_TEMP/venv-$set/bin/python" --severity-threshold=high --json-file-output="reports/snyk-$set.json" || status=$?`,
             'done',
             'exit "$status"',
           ].join('\n'),
         },
+        reportUpload('reports-sca', 'reports/'),
         {
           name: 'SCA skipped on fork pull requests',
           if: `!(${NOT_FROM_FORK})`,
