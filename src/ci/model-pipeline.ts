@@ -139,6 +139,7 @@ export class ModelPipelineWorkflow extends Component {
           name: 'pytest in the serve set (the predictor over HTTP; MLflow is not in this set)',
           run: [...venv('serve'), `"$RUNNER_TEMP/venv-serve/bin/python" -m pytest ${this.modelDir}/tests -m serve -q --junitxml=reports/model-serve.xml`].join('\n'),
         },
+        reportUpload('reports-test', 'reports/'),
       ],
     });
   }
@@ -170,6 +171,7 @@ export class ModelPipelineWorkflow extends Component {
           uses: uses('uploadSarif'),
           with: { sarif_file: 'bandit.sarif', category: 'bandit' },
         },
+        reportUpload('reports-sast', 'bandit.sarif'),
       ],
     });
   }
@@ -197,15 +199,19 @@ export class ModelPipelineWorkflow extends Component {
             'fi',
             // Snyk resolves pip dependencies from an environment where they are installed: one venv per set.
             'status=0',
+            // --json-file-output keeps the human output in the log and writes the JSON for triage
+            // (snyk/cli help/cli-commands/test.md, `snyk test` options).
+            'mkdir -p reports',
             'for set in train serve; do',
             `  req=${this.modelDir}/requirements/$set.txt`,
             '  python -m venv "$RUNNER_TEMP/venv-$set"',
             '  "$RUNNER_TEMP/venv-$set/bin/pip" install -q --disable-pip-version-check --require-hashes --no-deps -r "$req"',
-            `  npx --yes snyk@${snykCliVersion} test --file="$req" --package-manager=pip --command="$RUNNER_TEMP/venv-$set/bin/python" --severity-threshold=high || status=$?`,
+            `  npx --yes snyk@${snykCliVersion} test --file="$req" --package-manager=pip --command="$RUNNER_TEMP/venv-$set/bin/python" --severity-threshold=high --json-file-output="reports/snyk-$set.json" || status=$?`,
             'done',
             'exit "$status"',
           ].join('\n'),
         },
+        reportUpload('reports-sca', 'reports/'),
         {
           name: 'SCA skipped on fork pull requests',
           if: `!(${NOT_FROM_FORK})`,
@@ -361,4 +367,17 @@ export class ModelPipelineWorkflow extends Component {
       ],
     });
   }
+}
+
+/**
+ * Uploads a step's machine-readable reports (JUnit, SARIF) for `mlops triage`, which reads them
+ * before the log. `!cancelled()`: a failing step must still leave its report behind.
+ */
+function reportUpload(name: string, path: string) {
+  return {
+    name: `Upload ${name} for triage`,
+    if: '${{ !cancelled() }}',
+    uses: uses('uploadArtifact'),
+    with: { 'name': name, 'path': path, 'retention-days': 7, 'if-no-files-found': 'ignore' },
+  };
 }

@@ -6,6 +6,7 @@ import { registerAnalyzeDrift } from './analyze-drift';
 import { registerPinImages } from './pin-images';
 import { registerTriage } from './triage';
 import { registerDiffDist } from './diff-dist';
+import { registerEval } from './eval';
 
 /** Registers one subcommand on the program. One file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;
@@ -20,4 +21,5 @@ export const commands: RegisterCommand[] = [
   registerAnalyzeDrift,
   registerDiffDist,
   registerPinImages,
+  registerEval,
 ];

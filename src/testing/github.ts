@@ -27,6 +27,16 @@ export interface FakeRun {
   /** Full name of the head repository (differs from the base for fork PRs). */
   head_repository?: string;
   jobs: FakeJob[];
+  /** Artifacts the run uploaded (see the artifacts block below). */
+  artifacts?: FakeArtifact[];
+}
+
+/** An uploaded artifact: its zip archive's bytes (served like GitHub: a 302 to the storage host). */
+export interface FakeArtifact {
+  id: number;
+  name: string;
+  zip: Buffer;
+  expired?: boolean;
 }
 
 export interface FakeIssue {
@@ -77,7 +87,7 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
   const commitComments: FakeCommitComment[] = [];
   const dispatches: unknown[] = [];
   let nextId = 1000;
-  const logs = new Map<string, string>();
+  const logs = new Map<string, string | Buffer>();
   const pullState: PullState = { repository, pulls: opts.pulls ?? [], tokenLogins: opts.tokenLogins ?? {}, nextId: () => nextId++ };
 
   const logsHost = await startLoopback((req) => {
@@ -86,7 +96,7 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     if (!req.url.searchParams.get('sig')) return { status: 403, body: 'missing signature' };
     // Real log downloads must not carry the API token to the storage host.
     if (req.headers.authorization) return { status: 400, body: 'authorization header not allowed on the log host' };
-    return { status: 200, headers: { 'content-type': 'text/plain' }, body: text };
+    return { status: 200, headers: { 'content-type': Buffer.isBuffer(text) ? 'application/zip' : 'text/plain' }, body: text };
   });
 
   const base = `/repos/${repository}`;
@@ -153,6 +163,29 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
       logs.set(logPath, job.log);
       return { status: 302, headers: { location: `${logsHost.url}${logPath}?sig=fake-signature` } };
     }
+    // ---- Artifacts (list + zip download), https://docs.github.com/en/rest/actions/artifacts ----
+    if ((m = /^\/actions\/runs\/(\d+)\/artifacts$/.exec(rest)) && req.method === 'GET') {
+      const run = runs.find((r) => r.id === Number(m![1]));
+      if (!run) return { status: 404, body: { message: 'Not Found' } };
+      const artifacts = (run.artifacts ?? []).map((a) => ({
+        id: a.id,
+        name: a.name,
+        size_in_bytes: a.zip.length,
+        expired: Boolean(a.expired),
+        archive_download_url: `${url}/api/v3${base}/actions/artifacts/${a.id}/zip`,
+        workflow_run: { id: run.id, head_sha: run.head_sha },
+      }));
+      return { status: 200, body: { total_count: artifacts.length, artifacts } };
+    }
+    if ((m = /^\/actions\/artifacts\/(\d+)\/zip$/.exec(rest)) && req.method === 'GET') {
+      const art = runs.flatMap((r) => r.artifacts ?? []).find((a) => a.id === Number(m![1]));
+      if (!art) return { status: 404, body: { message: 'Not Found' } };
+      if (art.expired) return { status: 410, body: { message: 'Artifact has expired' } };
+      const blob = `/blob/artifact-${art.id}.zip`;
+      logs.set(blob, art.zip);
+      return { status: 302, headers: { location: `${logsHost.url}${blob}?sig=fake-signature` } };
+    }
+    // ---- end of artifacts ----
     if ((m = /^\/actions\/workflows\/([^/]+)\/runs$/.exec(rest)) && req.method === 'GET') {
       const status = req.url.searchParams.get('status');
       const branch = req.url.searchParams.get('branch');

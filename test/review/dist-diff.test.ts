@@ -34,14 +34,15 @@ beforeAll(() => {
   git(repoRoot, 'clone', '--quiet', '--no-hardlinks', repoRoot, clone);
   fs.symlinkSync(join(repoRoot, 'node_modules'), join(clone, 'node_modules'));
   base = git(clone, 'rev-parse', 'HEAD');
+  // A chart pin (src/config/versions.ts) and an image pin (src/config/images.json, the image pins' data file).
   const versionsFile = join(clone, 'src/config/versions.ts');
-  const versions = fs.readFileSync(versionsFile, 'utf8');
-  const bumped = versions
-    .replace(/(chart: 'cert-manager', version: ')v1\.21\.1(')/, '$1v1.21.2$2')
-    .replace(/(repository: 'docker\.io\/chrislusf\/seaweedfs',\s*tag: ')3\.97(')/, '$13.98$2');
-  // The fixture edits exactly two pins; if versions.ts moved on, say so instead of testing nothing.
-  expect(bumped.match(/v1\.21\.2|'3\.98'/g)).toHaveLength(2);
+  const bumped = fs.readFileSync(versionsFile, 'utf8').replace(/(chart: 'cert-manager', version: ')v1\.21\.1(')/, '$1v1.21.2$2');
+  const imagesFile = join(clone, 'src/config/images.json');
+  const bumpedImages = fs.readFileSync(imagesFile, 'utf8').replace(/("repository": "docker\.io\/chrislusf\/seaweedfs",\s*"tag": ")3\.97(")/, '$13.98$2');
+  // The fixture edits exactly two pins; if the pin files moved on, say so instead of testing nothing.
+  expect([bumped.match(/v1\.21\.2/g), bumpedImages.match(/"3\.98"/g)].map((m) => m?.length)).toEqual([1, 1]);
   fs.writeFileSync(versionsFile, bumped);
+  fs.writeFileSync(imagesFile, bumpedImages);
   const synth = spawnSync(join(clone, 'node_modules/.bin/ts-node'), ['--swc', 'src/main.ts'], { cwd: clone, encoding: 'utf8' });
   if (synth.status !== 0) throw new Error(`synth failed: ${synth.stderr}`);
   git(clone, 'add', 'src', 'dist');
