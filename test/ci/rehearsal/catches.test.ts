@@ -68,7 +68,7 @@ describe('the rehearsal catches', () => {
 
   test('a path outside the repository: a step reading ../x (a clone has nothing beside it)', async () => {
     const source = miniRepo({ 'README.md': { text: 'fixture\n' } });
-    // ../x exists beside the source repository, as ../shared does beside a worktree here.
+    // ../x exists beside the source repository, as a sibling folder can beside a developer's checkout.
     writeFileSync(join(source, '..', 'x'), 'only on this machine\n');
     const r = await rehearseCopy({ on: { push: {} }, jobs: { build: { 'runs-on': 'ubuntu-24.04', 'steps': [CHECKOUT, { name: 'read a sibling', run: 'cat ../x' }] } } }, { source });
     expect(failureOf(r)).toMatch(/build › read a sibling: exit code 1\n.*\.\.\/x: No such file or directory/);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * The repository as GitHub would serve it to a runner: a bare "origin" holding only what is
  * committed at HEAD (as `main`), from which each job's checkout clones into an empty workspace.
  * Uncommitted files, ignored files (node_modules, .venvs, reports) and anything beside the
- * worktree (../shared) are absent, exactly as on GitHub.
+ * worktree (sibling folders) are absent, exactly as on GitHub.
  */
 export interface Origin {
   /** file:// URL of the bare repository. */
