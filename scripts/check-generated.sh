@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx projen >/dev/null
-# CRD bindings from the local CRD files (cdk8s.yaml lists them; ../shared/reference/crds beside the clone).
+# CRD bindings from the vendored CRD files (cdk8s.yaml lists them; vendor/crds/, see vendor/README.md).
 npx projen import >/dev/null
 npx projen synth
 paths=(dist imports .github .projen package.json tsconfig.json .gitattributes .npmrc .gitignore)

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { stringify } from 'yaml';
 import { loadPlatformConfig, PlatformConfig } from './config/platform';
+import { loadSiteFile } from './config/site';
 import {
   AppsChart, ArgoCd, argocdValues, ARGOCD_VALUES_FILE, BOOTSTRAP_CHART, BootstrapChart, BootstrapSelfManagement,
   PlatformApplication, APPS_CHART,
@@ -49,5 +50,11 @@ export function synthAll(config: PlatformConfig, outdir = 'dist'): void {
 }
 
 if (require.main === module) {
-  synthAll(loadPlatformConfig());
+  try {
+    // The site file (site.yaml, or MLOPS_SITE_FILE) decides everything per installation.
+    synthAll(loadPlatformConfig({}, loadSiteFile()));
+  } catch (e) {
+    process.stderr.write(`synth failed:\n${(e as Error).message}\n`);
+    process.exit(1);
+  }
 }

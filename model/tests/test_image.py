@@ -1,16 +1,18 @@
 """The Dockerfile's pins and layout, checked without a Docker engine (hadolint runs in scripts/test.d/model.sh)."""
+import json
 import re
 
 from conftest import MODEL_ROOT
 
 DOCKERFILE = (MODEL_ROOT / "Dockerfile").read_text()
-VERSIONS = (MODEL_ROOT.parent / "src" / "config" / "versions.ts").read_text()
+# The image pins are data (src/config/images.json; versions.ts reads it as modelBaseImage).
+PINS = json.loads((MODEL_ROOT.parent / "src" / "config" / "images.json").read_text())
 
 
-def test_base_image_is_the_pinned_one_from_versions_ts():
-    block = re.search(r"export const modelBaseImage = \{(.*?)\}", VERSIONS, re.S).group(1)
-    tag = re.search(r"tag: '([^']+)'", block).group(1)
-    digest = re.search(r"digest: '(sha256:[0-9a-f]{64})'", block).group(1)
+def test_base_image_is_the_pinned_one_from_images_json():
+    base = PINS["upstream"]["modelBase"]
+    assert base["repository"] == "docker.io/library/python"
+    tag, digest = base["tag"], base["digest"]
     arg = re.search(r"^ARG PYTHON_IMAGE=(\S+)$", DOCKERFILE, re.M).group(1)
     assert arg == f"python:{tag}@{digest}"
     froms = re.findall(r"^FROM (\S+)", DOCKERFILE, re.M)

@@ -15,16 +15,16 @@ trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 # resources, and the secrets scan has no findings. Add entries as "CHECK_ID  # reason".
 skips=()
 
-synth() { # <outdir> <cluster file>
-  CDKTF_OUTDIR="$1" MLOPS_INFRA_CONFIG="$2" node -r ts-node/register/transpile-only src/infra/main.ts
+synth() { # <outdir> <site file>
+  CDKTF_OUTDIR="$1" MLOPS_SITE_FILE="$2" node -r ts-node/register/transpile-only src/infra/main.ts
 }
 
-# 1. Synthesize: the committed cluster file, and a DHCP variant of it.
-synth "$work/static" src/infra/cluster.yaml
+# 1. Synthesize: the committed site file, and a DHCP variant of it.
+synth "$work/static" site.yaml
 node -e '
   const y = require("yaml"), fs = require("fs");
-  const c = y.parse(fs.readFileSync("src/infra/cluster.yaml", "utf8"));
-  c.cluster.network = { mode: "dhcp" };
+  const c = y.parse(fs.readFileSync("site.yaml", "utf8"));
+  c.network.vms = { mode: "dhcp" };
   fs.writeFileSync(process.argv[1], y.stringify(c));' "$work/dhcp.yaml"
 synth "$work/dhcp" "$work/dhcp.yaml"
 mkdir -p "$work/scan/static" "$work/scan/dhcp"

@@ -31,7 +31,8 @@ step() {
   [ "$rc" -eq 0 ] || failed+=("$name")
 }
 
-step flake8 "$TOOLS/flake8" --config model/.flake8 model/src model/tests
+# The same command as the model-ci-ct-cd lint job (src/ci/model-pipeline.ts), from the same directory.
+step flake8 "$TOOLS/flake8" --config model/.flake8 model
 step bandit "$TOOLS/bandit" -q -c model/pyproject.toml -r model/src
 step hadolint "$TOOLS/hadolint" model/Dockerfile
 

@@ -1,5 +1,6 @@
 import { Component, github, Project } from 'projen';
 import { checkout, HOMELAB_RUNNER, job, setupNode } from './lib/jobs';
+import { DEFAULT_WORKFLOW_LLM, llmEnv, withLlm, WorkflowLlm } from './lib/llm';
 import { createWorkflow } from './lib/workflow';
 import { dispatchEventTypes } from '../contracts/dispatch';
 
@@ -13,6 +14,8 @@ export const AlertAnalysisJobs = {
 export interface AlertAnalysisWorkflowOptions {
   /** Job timeout. @default 15 */
   readonly timeoutMinutes?: number;
+  /** The LLM of the site file (`site.yaml` → `llm`). @default Gemini when GEMINI_API_KEY is set, else offline */
+  readonly llm?: WorkflowLlm;
 }
 
 /**
@@ -45,13 +48,13 @@ export class AlertAnalysisWorkflow extends Component {
         env: {
           GITHUB_TOKEN: '${{ github.token }}',
           PROMETHEUS_URL: '${{ vars.PROMETHEUS_URL }}',
-          GEMINI_API_KEY: '${{ secrets.GEMINI_API_KEY }}',
+          ...llmEnv(options.llm ?? DEFAULT_WORKFLOW_LLM),
         },
         steps: [
           // Full history: the analysis dates the most recent rollout from the git history of release.json.
           checkout({ fullHistory: true }),
           ...setupNode(),
-          { name: 'mlops analyze-alert', run: 'npx mlops analyze-alert --alert "$GITHUB_EVENT_PATH" --sink github' },
+          { name: 'mlops analyze-alert', run: withLlm(options.llm ?? DEFAULT_WORKFLOW_LLM, 'npx mlops analyze-alert --alert "$GITHUB_EVENT_PATH" --sink github') },
         ],
       }),
     });

@@ -1,6 +1,7 @@
 import { Component, github, Project } from 'projen';
 import { uses } from './lib/actions';
 import { checkout, HOMELAB_RUNNER, job, setupNode } from './lib/jobs';
+import { DEFAULT_WORKFLOW_LLM, llmEnv, withLlm, WorkflowLlm } from './lib/llm';
 import { createWorkflow } from './lib/workflow';
 import { dispatchEventTypes } from '../contracts/dispatch';
 
@@ -18,6 +19,8 @@ export interface DriftAnalysisWorkflowOptions {
   readonly model?: string;
   /** Hours of captures analysed as the current window. @default 24 */
   readonly windowHours?: number;
+  /** The LLM of the site file (`site.yaml` → `llm`). @default Gemini when GEMINI_API_KEY is set, else offline */
+  readonly llm?: WorkflowLlm;
 }
 
 /** Where `mlops analyze-drift` keeps its drift episodes between runs (restored and saved by actions/cache). */
@@ -66,7 +69,7 @@ export class DriftAnalysisWorkflow extends Component {
         WINDOW_HOURS: String(this.options.windowHours ?? 24),
         MLOPS_STATE_DIR: STATE_DIR,
         GITHUB_TOKEN: '${{ github.token }}',
-        GEMINI_API_KEY: '${{ secrets.GEMINI_API_KEY }}',
+        ...llmEnv(this.options.llm ?? DEFAULT_WORKFLOW_LLM),
         SLACK_BOT_TOKEN: '${{ secrets.SLACK_BOT_TOKEN }}',
         SLACK_WEBHOOK_URL: '${{ secrets.SLACK_WEBHOOK_URL }}',
       },
@@ -88,7 +91,7 @@ export class DriftAnalysisWorkflow extends Component {
             MLFLOW_TRACKING_URI: '${{ vars.MLFLOW_TRACKING_URI }}',
             EVENT_NAME: '${{ github.event_name }}',
           },
-          run: [
+          run: withLlm(this.options.llm ?? DEFAULT_WORKFLOW_LLM, [
             'set -euo pipefail',
             'for name in GATEWAY_URL GATEWAY_TOKEN MLFLOW_TRACKING_URI; do',
             '  if [ -z "${!name}" ]; then echo "::error::${name} is not set (docs/secrets.md)"; exit 1; fi',
@@ -98,7 +101,7 @@ export class DriftAnalysisWorkflow extends Component {
             'npx mlops analyze-drift --gateway-url "$GATEWAY_URL" --mlflow-url "$MLFLOW_TRACKING_URI" --window-hours "$WINDOW_HOURS" \\',
             '  --model-name "$MODEL" "${trigger[@]}" --json --out drift-report --act > drift-report.json',
             'cat drift-report/report.md >> "$GITHUB_STEP_SUMMARY" || true',
-          ].join('\n'),
+          ].join('\n')),
         },
         {
           name: 'Save drift episodes',

@@ -101,7 +101,18 @@ export class ModelPipelineWorkflow extends Component {
       runsOn: HOSTED_RUNNER,
       permissions: READ_ONLY,
       timeoutMinutes: 10,
-      steps: [checkout(), ...setupPython(['requirements/tools.txt']), { name: 'flake8', run: `flake8 ${this.modelDir}` }],
+      steps: [
+        checkout(),
+        ...setupPython(['requirements/tools.txt']),
+        {
+          name: 'flake8',
+          // flake8 looks for its config in the current directory only, and this runs from the repo root:
+          // without --config, model/.flake8 (max-line-length 120) is never read. An explicit --config also
+          // fails loudly if the file moves, where discovery would silently fall back to the defaults.
+          // scripts/test.d/model.sh runs this same command; test/ci/rehearsal runs this step for real.
+          run: `flake8 --config ${this.modelDir}/.flake8 ${this.modelDir}`,
+        },
+      ],
     });
   }
 
@@ -128,6 +139,7 @@ export class ModelPipelineWorkflow extends Component {
           name: 'pytest in the serve set (the predictor over HTTP; MLflow is not in this set)',
           run: [...venv('serve'), `"$RUNNER_TEMP/venv-serve/bin/python" -m pytest ${this.modelDir}/tests -m serve -q --junitxml=reports/model-serve.xml`].join('\n'),
         },
+        reportUpload('reports-test', 'reports/'),
       ],
     });
   }
@@ -159,6 +171,7 @@ export class ModelPipelineWorkflow extends Component {
           uses: uses('uploadSarif'),
           with: { sarif_file: 'bandit.sarif', category: 'bandit' },
         },
+        reportUpload('reports-sast', 'bandit.sarif'),
       ],
     });
   }
@@ -186,15 +199,19 @@ export class ModelPipelineWorkflow extends Component {
             'fi',
             // Snyk resolves pip dependencies from an environment where they are installed: one venv per set.
             'status=0',
+            // --json-file-output keeps the human output in the log and writes the JSON for triage
+            // (snyk/cli help/cli-commands/test.md, `snyk test` options).
+            'mkdir -p reports',
             'for set in train serve; do',
             `  req=${this.modelDir}/requirements/$set.txt`,
             '  python -m venv "$RUNNER_TEMP/venv-$set"',
             '  "$RUNNER_TEMP/venv-$set/bin/pip" install -q --disable-pip-version-check --require-hashes --no-deps -r "$req"',
-            `  npx --yes snyk@${snykCliVersion} test --file="$req" --package-manager=pip --command="$RUNNER_TEMP/venv-$set/bin/python" --severity-threshold=high || status=$?`,
+            `  npx --yes snyk@${snykCliVersion} test --file="$req" --package-manager=pip --command="$RUNNER_TEMP/venv-$set/bin/python" --severity-threshold=high --json-file-output="reports/snyk-$set.json" || status=$?`,
             'done',
             'exit "$status"',
           ].join('\n'),
         },
+        reportUpload('reports-sca', 'reports/'),
         {
           name: 'SCA skipped on fork pull requests',
           if: `!(${NOT_FROM_FORK})`,
@@ -273,9 +290,16 @@ export class ModelPipelineWorkflow extends Component {
           if: "env.LOCAL_MLFLOW == 'true'",
           run: [
             'mkdir -p "$RUNNER_TEMP/mlflow"',
-            'nohup mlflow server --host 127.0.0.1 --port 5000 --backend-store-uri "sqlite:///$RUNNER_TEMP/mlflow/mlflow.db" --default-artifact-root "$RUNNER_TEMP/mlflow/artifacts" > "$RUNNER_TEMP/mlflow/server.log" 2>&1 &',
-            'curl -fsS --retry 30 --retry-delay 2 --retry-connrefused http://127.0.0.1:5000/health',
-            'echo "MLFLOW_TRACKING_URI=http://127.0.0.1:5000" >> "$GITHUB_ENV"',
+            // A free loopback port rather than a fixed 5000: a self-hosted runner, or the local rehearsal
+            // (test/ci/rehearsal) on a shared machine, may already have something there.
+            'port=$(python -c \'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])\')',
+            // One worker and no job-runner pool (MLFLOW_SERVER_ENABLE_JOB_EXECUTION defaults to true:
+            // mlflow/mlflow mlflow/environment_variables.py @ v3.17.2): one training run needs neither, and
+            // they made start-up close to the 60 s the health check waits on a busy machine.
+            'MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false nohup mlflow server --host 127.0.0.1 --port "$port" --workers 1 --backend-store-uri "sqlite:///$RUNNER_TEMP/mlflow/mlflow.db" --default-artifact-root "$RUNNER_TEMP/mlflow/artifacts" > "$RUNNER_TEMP/mlflow/server.log" 2>&1 &',
+            // The server's log is in RUNNER_TEMP, not in the job log: print it when the server never comes up.
+            'curl -fsS --retry 30 --retry-delay 2 --retry-connrefused "http://127.0.0.1:$port/health" || { cat "$RUNNER_TEMP/mlflow/server.log"; exit 1; }',
+            'echo "MLFLOW_TRACKING_URI=http://127.0.0.1:$port" >> "$GITHUB_ENV"',
           ].join('\n'),
         },
         {
@@ -343,4 +367,17 @@ export class ModelPipelineWorkflow extends Component {
       ],
     });
   }
+}
+
+/**
+ * Uploads a step's machine-readable reports (JUnit, SARIF) for `mlops triage`, which reads them
+ * before the log. `!cancelled()`: a failing step must still leave its report behind.
+ */
+function reportUpload(name: string, path: string) {
+  return {
+    name: `Upload ${name} for triage`,
+    if: '${{ !cancelled() }}',
+    uses: uses('uploadArtifact'),
+    with: { 'name': name, 'path': path, 'retention-days': 7, 'if-no-files-found': 'ignore' },
+  };
 }

@@ -1,6 +1,7 @@
 import { Component, github, Project } from 'projen';
 import { uses } from './lib/actions';
-import { checkout, HOSTED_RUNNER, job, setupNode } from './lib/jobs';
+import { checkout, HOMELAB_RUNNER, HOSTED_RUNNER, job, setupNode } from './lib/jobs';
+import { DEFAULT_WORKFLOW_LLM, llmEnv, withLlm, WorkflowLlm } from './lib/llm';
 import { createWorkflow } from './lib/workflow';
 
 const { JobPermission } = github.workflows;
@@ -14,6 +15,8 @@ export const TriageJobs = {
 export interface TriageWorkflowOptions {
   /** Names of the pipeline workflows whose failures are triaged. @default ["model-ci-ct-cd", "retrain", "platform-ci"] */
   readonly workflows?: string[];
+  /** The LLM of the site file (`site.yaml` → `llm`). @default Gemini when GEMINI_API_KEY is set, else offline */
+  readonly llm?: WorkflowLlm;
 }
 
 /** The failed run's repository is this repository (not a fork): only then may secrets and writes be used. */
@@ -29,8 +32,11 @@ const SAME_REPO = 'github.event.workflow_run.head_repository.full_name == github
 export class TriageWorkflow extends Component {
   public readonly workflow: github.GithubWorkflow;
 
+  private readonly llm: WorkflowLlm;
+
   constructor(project: Project, options: TriageWorkflowOptions = {}) {
     super(project);
+    this.llm = options.llm ?? DEFAULT_WORKFLOW_LLM;
     this.workflow = createWorkflow(project, {
       name: 'triage',
       triggers: {
@@ -46,7 +52,8 @@ export class TriageWorkflow extends Component {
   private analyzeJob() {
     return job({
       name: 'analyze the failed run (read-only)',
-      runsOn: HOSTED_RUNNER,
+      // An OpenAI-compatible endpoint is on-prem: only the cluster's runners reach it.
+      runsOn: this.llm.provider === 'openai' ? HOMELAB_RUNNER : HOSTED_RUNNER,
       // actions: read fetches the failed jobs and their logs; nothing is written with this token.
       permissions: { contents: JobPermission.READ, actions: JobPermission.READ },
       timeoutMinutes: 10,
@@ -62,8 +69,8 @@ export class TriageWorkflow extends Component {
         {
           name: 'Triage (provider from configured keys; offline without)',
           if: SAME_REPO,
-          env: { GEMINI_API_KEY: '${{ secrets.GEMINI_API_KEY }}' },
-          run: 'npx mlops triage --repo "$GITHUB_REPOSITORY" --run-id "$RUN_ID" --json --out triage-report',
+          env: llmEnv(this.llm),
+          run: withLlm(this.llm, 'npx mlops triage --repo "$GITHUB_REPOSITORY" --run-id "$RUN_ID" --json --out triage-report'),
         },
         {
           name: 'Triage a fork run (offline provider, no secrets)',

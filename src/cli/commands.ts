@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { registerAnalyzeAlert } from './analyze-alert';
 import { registerAnalyzeDrift } from './analyze-drift';
 import { registerBumpImage } from './bump-image';
+import { registerDiffDist } from './diff-dist';
+import { registerEval } from './eval';
 import { registerGateway } from './gateway';
+import { registerPinImages } from './pin-images';
 import { registerTriage } from './triage';
 
 /** Registers one subcommand on the program. One file per command under src/cli/. */
@@ -16,4 +19,7 @@ export const commands: RegisterCommand[] = [
   registerGateway,
   registerAnalyzeAlert,
   registerAnalyzeDrift,
+  registerDiffDist,
+  registerPinImages,
+  registerEval,
 ];

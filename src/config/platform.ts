@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import release from './release.json';
+import { githubUrl, llmEndpointOf, site, Site } from './site';
 import { teamIds } from './teams';
 
 /**
@@ -7,7 +8,10 @@ import { teamIds } from './teams';
  * homelab. Every chart reads its settings from here; unknown keys are rejected (a misspelled key
  * would otherwise be silently ignored), and an invalid value fails synth with the field's path.
  *
- * Teams come from `./teams` (the one teams map); credentials from `./credentials`.
+ * What differs per installation (repository, domain, node network, …) comes from the site file
+ * (`site.yaml`, schema in `./site`) through `platformOverridesFromSite`; the values below are the
+ * defaults of everything else. Teams come from `./teams` (the one teams map); credentials from
+ * `./credentials`.
  */
 
 /** A DNS-1123 label: lowercase alphanumerics and '-', at most 63 characters. */
@@ -48,7 +52,7 @@ export const platformConfigSchema = z.strictObject({
   /** Cluster networking that NetworkPolicies need (K3s defaults). */
   network: z.strictObject({
     /** The nodes' subnet: the API server (host network on K3s) is reached there after Service DNAT. */
-    nodeCidr: z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, 'must be an IPv4 CIDR such as 192.168.10.0/24'),
+    nodeCidr: z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/, 'must be an IPv4 CIDR such as 192.168.1.0/24'),
     /** The API server port on the nodes. */
     apiServerPort: z.number().int().min(1).max(65535),
     /**
@@ -121,6 +125,17 @@ export const platformConfigSchema = z.strictObject({
     githubConfigUrl: z.string().regex(/^https:\/\/github\.com\/\S+$/, 'must be an https://github.com/ URL'),
     minRunners: z.number().int().min(0),
     maxRunners: z.number().int().min(1),
+    /**
+     * An on-prem LLM endpoint the analysis workflows on the runners call (site `llm.baseUrl` with
+     * provider `openai`): the runners' egress NetworkPolicy allows it. Absent for Gemini, and for an
+     * endpoint on public HTTPS (already allowed).
+     */
+    llmEgress: z
+      .union([
+        z.strictObject({ cidr: z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/32$/, 'must be an IPv4 /32'), port: z.number().int().min(1).max(65535) }),
+        z.strictObject({ namespace: dnsLabel, port: z.number().int().min(1).max(65535) }),
+      ])
+      .optional(),
   }),
 });
 
@@ -131,12 +146,8 @@ export type PlatformConfigOverrides = {
   [K in keyof PlatformConfig]?: PlatformConfig[K] extends object ? Partial<PlatformConfig[K]> : PlatformConfig[K];
 };
 
-/** The defaults: a 3-node K3s homelab. */
-export const platformDefaults: PlatformConfig = {
-  clusterName: 'homelab',
-  domain: 'homelab.example.com',
-  gitRepoUrl: 'https://github.com/self-healing-mlops/self-healing-mlops.git',
-  targetRevision: 'main',
+/** The defaults of everything the site file does not decide (repository, domain and networks come from it). */
+export const platformDefaults: PlatformConfigOverrides = {
   namespaces: {
     argocd: 'argocd',
     monitoring: 'monitoring',
@@ -149,9 +160,7 @@ export const platformDefaults: PlatformConfig = {
     mlops: 'mlops',
   },
   network: {
-    nodeCidr: '192.168.10.0/24',
     apiServerPort: 6443,
-    podCidr: '10.42.0.0/16',
   },
   storageClass: 'local-path',
   sizes: {
@@ -176,7 +185,6 @@ export const platformDefaults: PlatformConfig = {
     name: 'mlops-gateway',
     port: 8080,
     stateDir: '/var/lib/gateway',
-    githubRepository: 'self-healing-mlops/self-healing-mlops',
   },
   alerts: {
     latencyP95Seconds: 0.5,
@@ -190,7 +198,6 @@ export const platformDefaults: PlatformConfig = {
   },
   runners: {
     scaleSetName: 'homelab',
-    githubConfigUrl: 'https://github.com/self-healing-mlops/self-healing-mlops',
     minRunners: 0,
     maxRunners: 3,
   },
@@ -220,13 +227,37 @@ export function formatConfigIssues(error: z.ZodError, what = 'platform config'):
     .join('\n');
 }
 
+/** The platform settings the site file decides (nothing else carries them). */
+export function platformOverridesFromSite(s: Site): PlatformConfigOverrides {
+  const repoUrl = githubUrl(s);
+  return {
+    clusterName: s.cluster.name,
+    domain: s.cluster.domain,
+    gitRepoUrl: `${repoUrl}.git`,
+    targetRevision: s.github.branch,
+    network: { nodeCidr: s.network.nodeCidr, podCidr: s.network.podCidr },
+    gateway: { githubRepository: `${s.github.owner}/${s.github.repo}` },
+    runners: { githubConfigUrl: repoUrl, llmEgress: llmEgressOf(s) },
+  };
+}
+
+/** The runners' egress rule for an on-prem LLM endpoint, if one is needed (see `runners.llmEgress`). */
+function llmEgressOf(s: Site): PlatformConfig['runners']['llmEgress'] {
+  if (s.llm.provider !== 'openai' || !s.llm.baseUrl) return undefined;
+  const e = llmEndpointOf(s.llm.baseUrl);
+  if (e.kind === 'ip') return { cidr: `${e.host}/32`, port: e.port };
+  if (e.kind === 'service') return { namespace: e.namespace!, port: e.port };
+  return undefined; // public HTTPS on 443: the runners may already reach it (the site schema rejects other ports)
+}
+
 /**
- * The platform config: the defaults with `overrides` merged in (deeply), validated strictly.
- * Throws an Error naming every invalid field path (e.g. `platform config: sizes.prometheusStorage: …`).
+ * The platform config: the defaults, then the site file's settings, then `overrides`, merged deeply and
+ * validated strictly. Throws an Error naming every invalid field path (e.g. `platform config: sizes.prometheusStorage: …`).
  */
-export function loadPlatformConfig(overrides: unknown = {}): PlatformConfig {
+export function loadPlatformConfig(overrides: unknown = {}, fromSite: Site = site()): PlatformConfig {
   if (!isPlainObject(overrides)) throw new Error('platform config: <root>: overrides must be an object');
-  const result = platformConfigSchema.safeParse(deepMerge(platformDefaults, overrides));
+  const base = deepMerge(platformDefaults, platformOverridesFromSite(fromSite));
+  const result = platformConfigSchema.safeParse(deepMerge(base, overrides));
   if (!result.success) throw new Error(formatConfigIssues(result.error));
   if (result.data.runners.minRunners > result.data.runners.maxRunners) {
     throw new Error('platform config: runners.minRunners: must not exceed runners.maxRunners');
@@ -234,5 +265,5 @@ export function loadPlatformConfig(overrides: unknown = {}): PlatformConfig {
   return result.data;
 }
 
-/** The default platform config (validated at import, so an invalid default fails synth). */
+/** The platform config of this checkout's site file (validated at import, so an invalid site fails synth). */
 export const platformConfig: PlatformConfig = loadPlatformConfig();

@@ -1,3 +1,6 @@
+import { ImagePins, IMAGES_FILE, parseImagePins, PLACEHOLDER_DIGEST } from './image-pins';
+import imagePinsJson from './images.json';
+
 /**
  * Every pinned version of the platform, in one file. Nothing else hard-codes a version:
  * charts, images (by digest), tools, GitHub Actions (by commit SHA), K3s, the Proxmox provider.
@@ -23,8 +26,9 @@ export interface PinnedChart {
 /**
  * Every upstream chart (src/k8s/platform, src/k8s/bootstrap). To bump: `helm search repo <repo>/<chart> --versions`
  * (OCI: `helm show chart oci://<repoURL>/<chart> --version <v>`), read the chart's changelog, change the
- * version here, `npx projen synth`, commit `dist/`. The CRD files in `../shared/reference/crds/` (and so
- * `imports/`) follow the app versions these charts ship: Argo CD v3.5.1, KServe v0.20.0,
+ * version here, refresh `vendor/charts/` (scripts/vendor-charts.sh) and `npx projen cluster-kinds`, run the values lint
+ * (test/k8s/platform/values-lint.test.ts), `npx projen synth`, commit `dist/`. The CRD files in `vendor/crds/` (and so
+ * `imports/`; tags in `vendoredUpstreams` below) follow the app versions these charts ship: Argo CD v3.5.1, KServe v0.20.0,
  * prometheus-operator v0.93.0, sealed-secrets v0.36.6, cert-manager v1.21.1.
  */
 export const helmCharts = {
@@ -33,76 +37,58 @@ export const helmCharts = {
   certManager: { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1' },
   sealedSecrets: { repoURL: 'https://bitnami-labs.github.io/sealed-secrets', chart: 'sealed-secrets', version: '2.18.5' },
   kserveCrd: { repoURL: 'ghcr.io/kserve/charts', chart: 'kserve-crd', version: 'v0.20.0', oci: true },
-  kserve: { repoURL: 'ghcr.io/kserve/charts', chart: 'kserve', version: 'v0.20.0', oci: true },
+  // The controller chart is `kserve-resources` since v0.17 (kserve/kserve: charts/kserve-resources/Chart.yaml @ v0.20.0,
+  // `name: kserve-resources`; helm-publish.yml pushes it under that name). `kserve` does not exist at v0.20.0.
+  kserve: { repoURL: 'ghcr.io/kserve/charts', chart: 'kserve-resources', version: 'v0.20.0', oci: true },
   cloudnativePg: { repoURL: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.26.0' },
   cnpgCluster: { repoURL: 'https://cloudnative-pg.github.io/charts', chart: 'cluster', version: '0.3.1' },
   arcController: { repoURL: 'ghcr.io/actions/actions-runner-controller-charts', chart: 'gha-runner-scale-set-controller', version: '0.13.0', oci: true },
   arcRunnerSet: { repoURL: 'ghcr.io/actions/actions-runner-controller-charts', chart: 'gha-runner-scale-set', version: '0.13.0', oci: true },
 } as const satisfies Record<string, PinnedChart>;
 
-// --- Container images (pinned by digest) -----------------------------------------------------
+// --- Container images (pinned by digest; the pins are data: src/config/images.json) ------------
 
 /** A container image pinned by digest; `tag` is documentation (the digest is what is pulled). */
 export interface PinnedImage {
   readonly repository: string;
-  readonly tag: string;
+  /** Absent for images this repository builds: they are pushed and pulled by digest only. */
+  readonly tag?: string;
   /** `sha256:<64 hex>`. */
   readonly digest: string;
 }
 
 /**
- * Marks a digest not resolved yet. The machine this repo is generated on has no registry access, so
- * upstream digests cannot be looked up here. Resolve with `crane digest <repository>:<tag>` (or
- * `docker buildx imagetools inspect <repository>:<tag>`, the top-level index digest), replace the
- * constant, synth, commit. Until then the pod shows an image pull error: never an unpinned tag.
+ * Every image pin, validated (zod) when this module loads. The file is edited by `mlops pin-images`
+ * (upstream tags → digests, through the OCI distribution API), by the image workflow (digests of the
+ * images this repo builds) and by Renovate; never by hand. See docs/images.md.
  */
-export const UNRESOLVED_DIGEST = 'sha256:0000000000000000000000000000000000000000000000000000000000000000';
+export const imagePins: ImagePins = parseImagePins(JSON.stringify(imagePinsJson), IMAGES_FILE);
+
+/** The "not resolved yet" digest (see src/config/images.ts for when it is allowed). */
+export const UNRESOLVED_DIGEST = PLACEHOLDER_DIGEST;
 
 /** Images of the workloads this repo defines itself (upstream charts pin their own images). */
 export const images = {
-  /**
-   * MLflow tracking server; the `-full` variant carries the extras the server needs here (the
-   * PostgreSQL driver and boto3). When bumping, check: `docker run --rm <image> python -c "import psycopg2, boto3"`.
-   */
-  mlflow: { repository: 'ghcr.io/mlflow/mlflow', tag: 'v3.5.1-full', digest: UNRESOLVED_DIGEST },
+  /** MLflow tracking server: built here (images/mlflow) on the official image, plus psycopg2 and boto3. */
+  mlflow: { repository: imagePins.built.mlflow.repository, digest: imagePins.built.mlflow.digest },
   /** SeaweedFS (Apache-2.0, maintained): the S3-compatible artifact and backup store. */
-  seaweedfs: {
-    repository: 'docker.io/chrislusf/seaweedfs',
-    tag: '3.97',
-    // Multi-arch index digest, as pinned by several public projects for this tag.
-    digest: 'sha256:bb05d66d2963b1cc48073190781c3dd29e2c4c88a2ae2986bf58e38c86d89c6e',
-  },
+  seaweedfs: imagePins.upstream.seaweedfs,
   /** PostgreSQL operand image for the CloudNativePG Cluster. */
-  postgres: {
-    repository: 'ghcr.io/cloudnative-pg/postgresql',
-    tag: '17.5',
-    // Seen pinned publicly for this tag; re-check with `crane digest` when bumping.
-    digest: 'sha256:b1deeed2aa998b2f381e39c5cadb9ec06127708c8bd62965743af19abf21628f',
-  },
+  postgres: imagePins.upstream.postgres,
   /** The GitHub Actions runner of the `homelab` scale set. */
-  actionsRunner: {
-    repository: 'ghcr.io/actions/actions-runner',
-    tag: '2.329.0',
-    // Multi-arch index digest, as pinned by several public projects for this tag.
-    digest: 'sha256:75599cd393958a52142f489a160123f5b9b21605a40609696deb13d49867d53f',
-  },
+  actionsRunner: imagePins.upstream.actionsRunner,
 } as const satisfies Record<string, PinnedImage>;
 
-/** `repository:tag@digest`. */
+/** `repository:tag@digest` (`repository@digest` for an untagged image). */
 export function imageRef(image: PinnedImage): string {
-  return `${image.repository}:${image.tag}@${image.digest}`;
+  return image.tag === undefined ? `${image.repository}@${image.digest}` : `${image.repository}:${image.tag}@${image.digest}`;
 }
 
 /**
  * Base of the model's predictor image (model/Dockerfile's `PYTHON_IMAGE` must name this tag and digest;
- * model/tests/test_image.py checks). A published digest of the tag, taken from a public pin because this
- * machine has no registry access; refresh with `docker buildx imagetools inspect python:3.11-slim-bookworm`.
+ * model/tests/test_image.py checks against src/config/images.json).
  */
-export const modelBaseImage = {
-  repository: 'docker.io/library/python',
-  tag: '3.11-slim-bookworm',
-  digest: 'sha256:2e32f7d302adc1c37428355c1e646897c0c53f4fd60b6a551245fb90ee129f91',
-} as const satisfies PinnedImage;
+export const modelBaseImage: PinnedImage = imagePins.upstream.modelBase;
 
 // --- GitHub Actions (pinned by full commit SHA; the comment is the release tag) ----------------
 
@@ -135,6 +121,15 @@ export const githubActions = {
   trivy: { action: 'aquasecurity/trivy-action', sha: 'ed142fd0673e97e23eac54620cfb913e5ce36c25', version: 'v0.36.0' },
 } as const satisfies Record<string, PinnedAction>;
 
+/**
+ * The container platform-ci's suite runs in: Debian 12 (bookworm), the system scripts/setup.sh installs
+ * packages for (on ubuntu-24.04 `chromium` is a snap). Multi-arch index digest of docker.io/library/debian:bookworm
+ * as pinned in two independent public repositories (a Proton 11 build script and a Dockerfile; public code
+ * search, 2026-12-04), since this machine has no registry access. The pin is `upstream.ciDebian` in images.json;
+ * `mlops pin-images` re-resolves it.
+ */
+export const ciContainerImage: PinnedImage = imagePins.upstream.ciDebian;
+
 /** Runtimes the workflows set up (match the repo: Node 20, Python 3.11). */
 export const ciNodeVersion = '20.20';
 export const ciPythonVersion = '3.11';
@@ -145,6 +140,13 @@ export const gitleaks = {
   linuxX64Sha256: 'a65b5253807a68ac0cafa4414031fd740aeb55f54fb7e55f386acb52e6a840eb',
 } as const;
 
+/**
+ * Self-hosted Renovate from npm (`npx renovate@<version>` in .github/workflows/renovate.yml). 44.x needs
+ * Node 24 (its `engines`), so that job sets up Node 24; not a repository dependency (Node 20 here).
+ */
+export const renovateVersion = '44.121.2';
+export const renovateNodeVersion = '24';
+
 /** Snyk CLI from npm (run with `npx snyk@<version>`; the npm registry verifies its integrity). */
 export const snykCliVersion = '1.1307.4';
 
@@ -152,7 +154,8 @@ export const snykCliVersion = '1.1307.4';
 
 /**
  * bpg/proxmox Terraform provider. Matches the docs the bindings in `src/infra/proxmox/` were written
- * from (`shared/reference/proxmox-provider/`, tag v0.111.1); bump both together.
+ * from (bpg/terraform-provider-proxmox `docs/` @ v0.111.1, vendored in `vendor/proxmox-provider/`); bump both
+ * together and run `npx projen vendor:refresh`.
  */
 export const proxmoxProvider = { source: 'bpg/proxmox', version: '0.111.1' } as const;
 
@@ -173,15 +176,41 @@ export const clusterImage = {
 
 // --- Tools ---------------------------------------------------------------------------------------
 
-// --- The platform's own images (src/k8s/mlops; helper B) -----------------------------------------
+// --- The platform's own images (src/k8s/mlops) ------------------------------------------------
 
 /**
- * The image of this repository (Node 20 + the `mlops` CLI); the gateway Deployment runs its
- * `mlops gateway` command. Pinned by digest like every image: CI builds and pushes it, and the
- * digest here is replaced with the pushed one (the all-zero digest marks "not built yet", as in
- * release.json; ArgoCD then shows the pull error instead of running an unpinned tag).
+ * The image of this repository (Node 20 + the `mlops` CLI, images/platform/Dockerfile); the gateway
+ * Deployment runs its `mlops gateway` command. The image workflow (.github/workflows/images.yml) builds,
+ * scans and pushes it, then writes repository and digest into src/config/images.json in one commit with
+ * the re-synthesized dist/. Until that first build the digest is the placeholder.
  */
 export const platformImage = {
-  repository: 'ghcr.io/self-healing-mlops/mlops',
-  digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
+  repository: imagePins.built.platform.repository,
+  digest: imagePins.built.platform.digest,
 } as const;
+
+// --- Vendored upstream files (vendor/; `npx projen vendor:refresh` re-downloads them) ------------
+
+/** A GitHub repository at a release tag from which vendor/ holds verbatim files. */
+export interface VendoredUpstream {
+  /** `owner/name` on GitHub. */
+  readonly repo: string;
+  /** Release tag the files are taken at (bump it with the chart or provider it describes). */
+  readonly tag: string;
+  /** SPDX id of the repository's licence (its LICENSE, and NOTICE if any, sit beside the files). */
+  readonly license: string;
+}
+
+/**
+ * The upstream releases vendor/ copies from: the CRDs behind imports/ and the schema tests follow the app
+ * versions the charts above ship; the Proxmox docs follow `proxmoxProvider`. The file list is in
+ * scripts/vendor/sources.ts; vendor/vendor.lock.json records each file's git blob id (a test checks).
+ */
+export const vendoredUpstreams = {
+  argoCd: { repo: 'argoproj/argo-cd', tag: 'v3.5.1', license: 'Apache-2.0' },
+  kserve: { repo: 'kserve/kserve', tag: 'v0.20.0', license: 'Apache-2.0' },
+  prometheusOperator: { repo: 'prometheus-operator/prometheus-operator', tag: 'v0.93.0', license: 'Apache-2.0' },
+  sealedSecrets: { repo: 'bitnami-labs/sealed-secrets', tag: 'v0.36.6', license: 'Apache-2.0' },
+  certManager: { repo: 'cert-manager/cert-manager', tag: 'v1.21.1', license: 'Apache-2.0' },
+  proxmoxProvider: { repo: 'bpg/terraform-provider-proxmox', tag: `v${proxmoxProvider.version}`, license: 'MPL-2.0' },
+} as const satisfies Record<string, VendoredUpstream>;

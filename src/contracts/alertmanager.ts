@@ -4,7 +4,7 @@ import { describeIssues } from './issues';
 /**
  * The Alertmanager webhook body: the gateway validates it on `POST /webhooks/alertmanager`, the
  * alert analysis validates it again from the dispatched event. Alertmanager's webhook body, version 4 (see docs/gateway.md and
- * ../shared/reference/alertmanager-webhook.md). `notification_reason` (0.32+), `routeLabels` (0.34+)
+ * prometheus/alertmanager `notify/webhook/webhook.go` @ v0.34.0). `notification_reason` (0.32+), `routeLabels` (0.34+)
  * and `truncatedAlerts` are optional so 0.25 bodies pass; unknown top-level keys are ignored.
  */
 const labelMap = z.record(z.string(), z.string());

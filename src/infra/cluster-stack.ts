@@ -4,11 +4,19 @@ import { renderCloudConfig } from './cloud-init';
 import { addToIp, InfraConfig, SharedClusterSettings } from './config';
 import { DownloadFile, ProxmoxProvider, VirtualEnvironmentFile, VirtualEnvironmentVm } from './proxmox';
 
+/** The only Proxmox user allowed to set `file_mode` on an uploaded file. */
+export const ROOT_PAM = 'root@pam';
+/** Mode of the cloud-init snippets when the API user may set one: they hold the K3s token. */
+export const SNIPPET_FILE_MODE = '0600';
+
+/** What to run once the nodes are Ready (the Terraform `next_step` output; docs/bootstrap.md). */
+export const BOOTSTRAP_COMMAND = 'npx projen bootstrap';
+
 /** Props of the one stack class: the validated infra config plus the values shared with the platform config. */
 export interface ClusterStackProps {
   /** Validated infra config (`loadInfraConfig`). */
   readonly config: InfraConfig;
-  /** Cluster name and domain, from `src/config/platform.ts`. */
+  /** Cluster name and domain, from the site file. */
   readonly shared: SharedClusterSettings;
 }
 
@@ -149,6 +157,11 @@ export class ClusterStack extends TerraformStack {
         contentType: 'snippets',
         datastoreId: bootstrap.snippetsDatastoreId,
         nodeName: cluster.proxmoxNode,
+        // The snippet holds the K3s token. Only root@pam may set a file mode (bpg/proxmox docs,
+        // resources/virtual_environment_file.md @ v0.111.1: "only allowed for root@pam"); any other API
+        // user would fail the apply, so there the snippets directory itself is made root-only
+        // (docs/proxmox.md, "Prepare Proxmox").
+        fileMode: cluster.apiUser === ROOT_PAM ? SNIPPET_FILE_MODE : undefined,
         sourceRaw: {
           fileName: `${node.hostname}.cloud-config.yaml`,
           data: renderCloudConfig({
@@ -227,7 +240,7 @@ export class ClusterStack extends TerraformStack {
     });
     new TerraformOutput(this, 'next_step', {
       description: 'After the nodes are Ready: the one manual GitOps step.',
-      value: 'Bootstrap ArgoCD as docs/bootstrap.md describes (helm install argocd … -f dist/bootstrap/argocd-values.yaml && kubectl apply -f dist/bootstrap/).',
+      value: `With KUBECONFIG set and the nodes Ready: ${BOOTSTRAP_COMMAND} (installs ArgoCD from dist/bootstrap/argocd-values.yaml, then applies the AppProject and the root Application; docs/bootstrap.md).`,
     });
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { platformConfig } from '../config/platform';
+import { prefixLength, Site } from '../config/site';
 import { clusterImage, k3sVersion } from '../config/versions';
 
 /**
@@ -7,8 +7,10 @@ import { clusterImage, k3sVersion } from '../config/versions';
  * the cluster nodes, the K3s bootstrap, the Proxmox connection and the Terraform state. Unknown keys are
  * rejected; an invalid value fails synth with the field's path (`infra config: cluster.agents: …`).
  *
- * Values shared with the cdk8s side (cluster name, domain) are not repeated here: they come from
- * `src/config/platform.ts`; the pinned versions come from `src/config/versions.ts`.
+ * What differs per installation comes from the site file (`site.yaml`, schema in `src/config/site.ts`)
+ * through `infraOverridesFromSite`; the cdk8s app reads the same file, so the node network the
+ * NetworkPolicies allow and the VM addresses cannot disagree (the site schema checks it). The pinned
+ * versions come from `src/config/versions.ts`.
  *
  * Secrets are NOT configuration: the K3s token and the Proxmox API token are Terraform variables marked
  * sensitive (see `cluster-stack.ts`), so no field here may carry one.
@@ -80,6 +82,12 @@ const networkSchema = z.discriminatedUnion('mode', [
 export const clusterConfigSchema = z.strictObject({
   /** Proxmox node (as named in the Proxmox cluster) the VMs run on. */
   proxmoxNode: z.string().min(1),
+  /**
+   * The Proxmox API user of the token. Only `root@pam` may set a file mode on an uploaded file
+   * (bpg/proxmox `proxmox_virtual_environment_file.file_mode`); with it the snippets holding the K3s
+   * token are written 0600. Any other user relies on the snippets directory being root-only (docs/proxmox.md).
+   */
+  apiUser: z.string().regex(/^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+$/, 'must be user@realm such as terraform@pve'),
   /**
    * VM id of the server; agent N gets `vmIdBase + N`. Ids depend only on a node's name, never on creation
    * order, so adding an agent never renumbers the others.
@@ -198,7 +206,7 @@ export type ProxmoxConfig = z.infer<typeof proxmoxConfigSchema>;
 export type StateConfig = z.infer<typeof stateConfigSchema>;
 export type InfraConfig = z.infer<typeof infraConfigSchema>;
 
-/** The values shared with the cdk8s side, taken from the platform config. */
+/** The values shared with the cdk8s side, taken from the site file. */
 export interface SharedClusterSettings {
   /** Cluster name: stack name, VM name prefix, Proxmox tag. */
   readonly clusterName: string;
@@ -206,56 +214,84 @@ export interface SharedClusterSettings {
   readonly domain: string;
 }
 
-export const sharedFromPlatform: SharedClusterSettings = {
-  clusterName: platformConfig.clusterName,
-  domain: platformConfig.domain,
-};
+export function sharedFromSite(s: Site): SharedClusterSettings {
+  return { clusterName: s.cluster.name, domain: s.cluster.domain };
+}
+
+/** The infra settings the site file decides, as overrides of `infraDefaults` (validated by `loadInfraConfig`). */
+export function infraOverridesFromSite(s: Site): Record<string, unknown> {
+  const net = s.network;
+  return {
+    image: { datastoreId: s.proxmox.imageDatastore },
+    cluster: {
+      proxmoxNode: s.proxmox.node,
+      apiUser: s.proxmox.apiUser,
+      vmIdBase: s.nodes.vmIdBase,
+      agents: s.nodes.agents,
+      serverSize: s.nodes.serverSize,
+      agentSize: s.nodes.agentSize,
+      vmDatastoreId: s.proxmox.vmDatastore,
+      bridge: s.proxmox.bridge,
+      ...(s.proxmox.vlanId === undefined ? {} : { vlanId: s.proxmox.vlanId }),
+      network:
+        net.vms.mode === 'dhcp'
+          ? { mode: 'dhcp' }
+          : {
+            mode: 'static',
+            firstAddress: net.vms.firstAddress,
+            lastAddress: net.vms.lastAddress,
+            // One source: the VMs' prefix is the node network's.
+            prefixLength: prefixLength(net.nodeCidr),
+            gateway: net.gateway,
+            dnsServers: net.dnsServers,
+          },
+      sshAuthorizedKeys: s.ssh.authorizedKeys,
+      adminUser: s.ssh.adminUser,
+    },
+    bootstrap: { snippetsDatastoreId: s.proxmox.snippetsDatastore },
+    proxmox: {
+      insecure: s.proxmox.insecureTls,
+      sshAgent: s.proxmox.sshAgent,
+      sshUsername: s.proxmox.sshUser,
+      sshNodes: s.proxmox.sshAddress ? [{ name: s.proxmox.node, address: s.proxmox.sshAddress }] : [],
+    },
+    ...(s.terraformState.backend === 's3' ? { state: s.terraformState } : {}),
+  };
+}
 
 /** The K3s install script at the pinned release tag (`+` is URL-encoded in the ref). */
 export function k3sInstallScriptUrl(version: string): string {
   return `https://raw.githubusercontent.com/k3s-io/k3s/${encodeURIComponent(version)}/install.sh`;
 }
 
+/** The defaults of what the site file does not decide (the site decides node, network, datastores, keys, …). */
+export interface InfraDefaults {
+  readonly image: Omit<ImageConfig, 'datastoreId'>;
+  readonly cluster: Pick<ClusterConfig, 'servers' | 'cpuType' | 'tags'>;
+  readonly bootstrap: Omit<BootstrapConfig, 'snippetsDatastoreId'>;
+  readonly proxmox: Pick<ProxmoxConfig, 'minTls'>;
+  readonly state: StateConfig;
+}
+
 /**
- * Defaults: a 3-node homelab (1 server + 2 agents) on one Proxmox node, static addresses from
- * 192.168.1.50. `cluster.sshAuthorizedKeys` has no default: a cluster nobody can log in to is an error.
+ * Defaults of everything the site file does not carry. The rest (Proxmox node, datastores, bridge, VM
+ * ids, sizes and addresses, SSH keys, state backend) comes from `site.yaml` through
+ * `infraOverridesFromSite`; without it the config is incomplete and `loadInfraConfig` says which field.
  */
-export const infraDefaults: InfraConfig = {
-  image: { ...clusterImage, datastoreId: 'local' },
+export const infraDefaults: InfraDefaults = {
+  image: { ...clusterImage },
   cluster: {
-    proxmoxNode: 'pve',
-    vmIdBase: 9100,
     servers: 1,
-    agents: 2,
-    serverSize: { cores: 2, memoryMiB: 4096, diskGiB: 32 },
-    agentSize: { cores: 4, memoryMiB: 8192, diskGiB: 64 },
     cpuType: 'x86-64-v2-AES',
-    vmDatastoreId: 'local-lvm',
-    bridge: 'vmbr0',
-    network: {
-      mode: 'static',
-      firstAddress: '192.168.1.50',
-      lastAddress: '192.168.1.59',
-      prefixLength: 24,
-      gateway: '192.168.1.1',
-      dnsServers: ['192.168.1.1'],
-    },
-    sshAuthorizedKeys: [],
-    adminUser: 'ops',
     tags: ['k3s'],
   },
   bootstrap: {
     k3sVersion,
     installScriptUrl: k3sInstallScriptUrl(k3sVersion),
-    snippetsDatastoreId: 'local',
     disable: [],
   },
   proxmox: {
-    insecure: false,
     minTls: '1.3',
-    sshAgent: true,
-    sshUsername: 'terraform',
-    sshNodes: [],
   },
   state: { backend: 'local', path: '../../../terraform.cluster.tfstate' },
 };
@@ -268,14 +304,14 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Deep merge of overrides into defaults. Arrays are replaced. A union member is replaced, not merged, when
  * its discriminator (`mode`, `backend`) changes, so switching to DHCP does not inherit static fields.
  */
-function merge(base: unknown, override: unknown): unknown {
+export function mergeInfraOverrides(base: unknown, override: unknown): unknown {
   if (override === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(override)) return override;
   for (const d of ['mode', 'backend']) {
     if (d in override && base[d] !== override[d]) return override;
   }
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(override)) out[k] = merge(base[k], v);
+  for (const [k, v] of Object.entries(override)) out[k] = mergeInfraOverrides(base[k], v);
   return out;
 }
 
@@ -332,7 +368,7 @@ function crossFieldIssues(c: InfraConfig): string[] {
  */
 export function loadInfraConfig(overrides: unknown = {}): InfraConfig {
   if (!isPlainObject(overrides)) throw new Error('infra config: <root>: must be an object');
-  const result = infraConfigSchema.safeParse(merge(infraDefaults, overrides));
+  const result = infraConfigSchema.safeParse(mergeInfraOverrides(infraDefaults, overrides));
   if (!result.success) {
     throw new Error(
       result.error.issues

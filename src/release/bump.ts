@@ -1,40 +1,17 @@
-import { spawnSync } from 'node:child_process';
-import { Git, isNonFastForward } from './git';
+import { commitDataChange, DataCommitOptions, GENERATED_DIR, refuseDirtyTree } from './data-commit';
+import { Git } from './git';
 import {
   formatRelease,
   parseRelease,
   readRelease,
   ReleaseUsageError,
-  ReleaseWorkError,
-  writeRelease,
 } from './release-file';
 import { digestProblem, imageProblem, Release, RELEASE_FILE } from '../contracts/release';
 
-/** The synthesized output a bump regenerates and commits with release.json. */
-export const GENERATED_DIR = 'dist';
+export { DEFAULT_SYNTH_COMMAND, GENERATED_DIR } from './data-commit';
 
-/** Default re-synthesis of dist/ after release.json changes. */
-export const DEFAULT_SYNTH_COMMAND = 'npx projen synth';
-
-/** Options shared by a bump and a rollback. */
-export interface ReleaseChangeOptions {
-  /** Root of the git working tree. @default process.cwd() */
-  readonly repoDir?: string;
-  /** Shell command that re-synthesizes dist/ from release.json. @default "npx projen synth" */
-  readonly synthCommand?: string;
-  /** Make one commit of release.json and dist/. @default false */
-  readonly commit?: boolean;
-  /** Push the commit (implies commit). @default false */
-  readonly push?: boolean;
-  /** Remote to push to. @default "origin" */
-  readonly remote?: string;
-  /** Branch to push to. @default the current branch */
-  readonly branch?: string;
-  /** Push attempts before giving up on a remote that keeps moving. @default 3 */
-  readonly maxPushAttempts?: number;
-  /** Progress lines (stderr in the CLI). */
-  readonly log?: (line: string) => void;
-}
+/** Options shared by a bump and a rollback (the shared data-file commit's options). */
+export type ReleaseChangeOptions = DataCommitOptions;
 
 export interface BumpOptions extends ReleaseChangeOptions {
   /** Image repository without tag or digest, e.g. ghcr.io/acme/credit-risk-model. */
@@ -131,119 +108,46 @@ interface Change {
   readonly subject: (previous: Release, current: Release) => string;
 }
 
+/** A release change through the shared data-file commit (data-commit.ts): write, re-synth, one commit, push. */
 function applyChange(options: ReleaseChangeOptions, decide: (previous: Release) => Change): ReleaseChangeResult {
   const repoDir = options.repoDir ?? process.cwd();
-  const log = options.log ?? (() => undefined);
   const git = new Git(repoDir);
-  const commit = options.commit === true || options.push === true;
-
   refuseDirtyTree(git);
   const previous = readRelease(repoDir);
   const change = decide(previous);
   if (formatRelease(change.release) === formatRelease(previous)) {
     const message = `${RELEASE_FILE} already points at ${previous.image}@${previous.digest}; nothing to do`;
-    log(message);
+    options.log?.(message);
     return { changed: false, previous, current: previous, message };
   }
-
-  writeAndSynth(git, options, change.release, log);
-  const subject = change.subject(previous, change.release);
-  if (!commit) {
-    return { changed: true, previous, current: change.release, message: `${subject} (not committed)` };
-  }
-  commitChange(git, subject, previous, change.release);
-  log(`committed: ${subject}`);
-  if (options.push !== true) {
-    return { changed: true, previous, current: change.release, commit: git.head(), message: subject };
-  }
-  const pushAttempts = pushWithRetry(git, options, change, log);
-  return { changed: true, previous, current: change.release, commit: git.head(), pushAttempts, message: subject };
-}
-
-/** Anything modified, staged or untracked (outside ignored paths) would be mixed into the release commit: refuse. */
-function refuseDirtyTree(git: Git): void {
-  const dirty = git.status();
-  if (dirty.length > 0) {
-    const listed = dirty.slice(0, 10).map((l) => l.slice(3)).join(', ');
-    const more = dirty.length > 10 ? ` and ${dirty.length - 10} more` : '';
-    throw new ReleaseWorkError(
-      `refusing to bump: the working tree has uncommitted changes (${listed}${more}); commit or remove them first. Nothing was written.`,
-    );
-  }
-}
-
-function writeAndSynth(git: Git, options: ReleaseChangeOptions, release: Release, log: (l: string) => void): void {
-  writeRelease(git.dir, release);
-  const synth = options.synthCommand ?? DEFAULT_SYNTH_COMMAND;
-  log(`re-synthesizing: ${synth}`);
-  const r = spawnSync(synth, { cwd: git.dir, shell: true, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) {
-    // Put the tree back as it was: the release and dist/ must never disagree.
-    git.try(['checkout', '--', RELEASE_FILE]);
-    git.try(['checkout', '--', GENERATED_DIR]);
-    git.try(['clean', '-fdq', '--', GENERATED_DIR]);
-    const output = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(-20).join('\n');
-    throw new ReleaseWorkError(`synth command "${synth}" failed (exit ${r.status ?? r.signal}); release.json restored.\n${output}`);
-  }
-  // The synth must not touch anything but dist/ (and the release file we wrote).
-  const stray = git
-    .status()
-    .map((l) => l.slice(3))
-    .filter((p) => p !== RELEASE_FILE && !p.startsWith(`${GENERATED_DIR}/`));
-  if (stray.length > 0) {
-    throw new ReleaseWorkError(`synth command "${synth}" changed files outside ${GENERATED_DIR}/: ${stray.join(', ')}`);
-  }
-}
-
-function commitChange(git: Git, subject: string, previous: Release, current: Release): void {
-  git.run(['add', '--all', '--', RELEASE_FILE, GENERATED_DIR]);
-  const body = [
-    `image:   ${current.image}`,
-    `digest:  ${previous.digest} → ${current.digest}`,
-    `mlflow:  ${current.mlflowModel} v${previous.mlflowVersion} → v${current.mlflowVersion} (run ${current.runId})`,
-    '',
-    `Edited ${RELEASE_FILE} and re-synthesized ${GENERATED_DIR}/ with mlops bump-image; ArgoCD syncs it.`,
-  ].join('\n');
-  git.run(['commit', '--quiet', '-m', subject, '-m', body, '--', RELEASE_FILE, GENERATED_DIR]);
-}
-
-/**
- * Pushes HEAD to remote/branch. When the remote moved (non-fast-forward), fetches and rebases our
- * one commit onto it; if the rebase conflicts (someone else changed release.json or dist/), the
- * commit is rebuilt on the new tip: release.json re-written, dist/ re-synthesized. Bounded attempts.
- */
-function pushWithRetry(git: Git, options: ReleaseChangeOptions, change: Change, log: (l: string) => void): number {
-  const remote = options.remote ?? 'origin';
-  const branch = options.branch ?? git.currentBranch();
-  const max = options.maxPushAttempts ?? 3;
-  let lastError = '';
-  for (let attempt = 1; attempt <= max; attempt++) {
-    const pushed = git.try(['push', '--porcelain', remote, `HEAD:refs/heads/${branch}`]);
-    if (pushed.code === 0) {
-      log(`pushed to ${remote}/${branch} (attempt ${attempt})`);
-      return attempt;
-    }
-    lastError = (pushed.stderr + pushed.stdout).trim();
-    if (!isNonFastForward(lastError)) {
-      throw new ReleaseWorkError(`git push to ${remote}/${branch} failed (not a race, not retried): ${lastError}`);
-    }
-    if (attempt === max) break;
-    log(`push rejected: ${remote}/${branch} moved; rebasing (attempt ${attempt} of ${max})`);
-    git.run(['fetch', '--quiet', remote, branch]);
-    const rebased = git.try(['rebase', `${remote}/${branch}`]);
-    if (rebased.code === 0) continue;
-    git.try(['rebase', '--abort']);
-    log('rebase conflicted; rebuilding the release commit on the new tip');
-    git.run(['reset', '--quiet', '--hard', `${remote}/${branch}`]);
-    const base = readRelease(git.dir);
-    if (formatRelease(base) === formatRelease(change.release)) {
-      log(`${remote}/${branch} already has this release; nothing to push`);
-      return attempt;
-    }
-    writeAndSynth(git, options, change.release, log);
-    commitChange(git, change.subject(base, change.release), base, change.release);
-  }
-  throw new ReleaseWorkError(`git push to ${remote}/${branch} still rejected after ${max} attempts: ${lastError}`);
+  const wanted = formatRelease(change.release);
+  const result = commitDataChange(options, {
+    file: RELEASE_FILE,
+    // On a push race the change is re-applied to the new tip's release: the wanted state, unless already there.
+    apply: (current) => (current === wanted ? undefined : wanted),
+    message: (before, after) => {
+      const p = parseRelease(before);
+      const c = parseRelease(after);
+      return {
+        subject: change.subject(p, c),
+        body: [
+          `image:   ${c.image}`,
+          `digest:  ${p.digest} → ${c.digest}`,
+          `mlflow:  ${c.mlflowModel} v${p.mlflowVersion} → v${c.mlflowVersion} (run ${c.runId})`,
+          '',
+          `Edited ${RELEASE_FILE} and re-synthesized ${GENERATED_DIR}/ with mlops bump-image; ArgoCD syncs it.`,
+        ].join('\n'),
+      };
+    },
+  });
+  return {
+    changed: result.changed,
+    previous,
+    current: change.release,
+    commit: result.commit,
+    pushAttempts: result.pushAttempts,
+    message: result.subject ?? change.subject(previous, change.release),
+  };
 }
 
 function short(digest: string): string {

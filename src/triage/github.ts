@@ -1,4 +1,5 @@
 import { Octokit } from '@octokit/rest';
+import { downloadReports } from './artifacts/download';
 import type { JobLog, TriageContext } from './triage';
 
 export interface FetchRunOptions {
@@ -63,6 +64,8 @@ export async function fetchRun(opts: FetchRunOptions): Promise<FetchedRun> {
     }
   }
 
+  // Structured reports the run uploaded (SARIF, JUnit, tool JSON) are read before the logs.
+  const reports = await downloadReports(octokit, owner, repo, opts.runId).catch(() => []);
   const logs: JobLog[] = [];
   for (const job of failed) {
     const text = await download(job.id);
@@ -70,7 +73,7 @@ export async function fetchRun(opts: FetchRunOptions): Promise<FetchedRun> {
     const baseId = baselineJobs?.get(job.name);
     if (baseId) baseline = await download(baseId).catch(() => undefined);
     const failedStep = job.steps?.find((s) => s.conclusion === 'failure');
-    logs.push({ source: job.html_url ?? `job ${job.id}`, text, job: job.name, ...(failedStep ? { failedStepName: failedStep.name } : {}), ...(baseline ? { baseline } : {}) });
+    logs.push({ source: job.html_url ?? `job ${job.id}`, text, job: job.name, ...(failedStep ? { failedStepName: failedStep.name } : {}), ...(baseline ? { baseline } : {}), ...(reports.length ? { reports } : {}) });
   }
   const headRepo = run.head_repository?.full_name;
   return {

@@ -10,8 +10,11 @@ import {
   ReportEnvelope,
   RetryOptions,
   sanitizeReport,
+  sanitizeText,
 } from '../analysis';
-import { Classification, classifyLog } from './classify';
+import { classifyJob } from './artifacts/classify';
+import { ReportFile } from './artifacts/reports';
+import { Classification } from './classify';
 import { offlineExplanation, renderMarkdown, triageDedupeKey } from './explain';
 import { explanationSchema } from './schema';
 import { defaultTeam, TriageReport } from './types';
@@ -27,6 +30,8 @@ export interface JobLog {
   readonly failedStepName?: string;
   /** The same job's log from the last successful run (lines seen there rank lower). */
   readonly baseline?: string;
+  /** The run's machine-readable reports (SARIF, JUnit, tool JSON): read before the log. */
+  readonly reports?: ReportFile[];
 }
 
 /** Where the failure happened. */
@@ -66,7 +71,7 @@ export interface TriageResult {
  */
 export async function triage(logs: JobLog[], ctx: TriageContext, opts: TriageOptions): Promise<TriageResult> {
   if (!logs.length) throw new Error('no job logs to triage');
-  const classified = logs.map((log) => ({ log, c: classifyLog(log.text, log.failedStepName) }));
+  const classified = logs.map((log) => ({ log, c: classifyJob(log.text, log.reports, log.failedStepName) }));
   // Most specific verdict wins; among equals, the first failed job.
   const { log, c } = classified.reduce((best, cur) => (cur.c.priority > best.c.priority ? cur : best));
   const team = defaultTeam[c.failureType];
@@ -125,7 +130,8 @@ export async function triage(logs: JobLog[], ctx: TriageContext, opts: TriageOpt
     authoritative: { failureType: c.failureType, team, dedupeKey, ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}) },
   });
   const report = redactor.redactDeep(clean);
-  report.dedupeKey = dedupeKey.length > 500 ? dedupeKey.slice(0, 500) : redactor.redact(dedupeKey);
+  // The key quotes the log: mentions and links in it are neutralised like every other field.
+  report.dedupeKey = dedupeKey.length > 500 ? dedupeKey.slice(0, 500) : redactor.redact(sanitizeText(dedupeKey));
   const env = envelope('triage', report, {
     provider: result.provider,
     promptVersion: result.promptVersion,

@@ -14,7 +14,7 @@ import {
   TriageWorkflow,
   uses,
 } from '../../src/ci';
-import { githubActions } from '../../src/config/versions';
+import { ciContainerImage, githubActions } from '../../src/config/versions';
 
 const outdir = mkdtempSync(join(tmpdir(), 'ci-components-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -227,7 +227,17 @@ describe('platform-ci', () => {
   test('runs the README test command on pushes and pull requests', () => {
     const wf = doc('platform-ci');
     expect(Object.keys(wf.on).sort()).toEqual(['pull_request', 'push', 'workflow_dispatch']);
-    expect(wf.jobs['test-all'].steps.map((s: { run?: string }) => s.run).filter(Boolean)).toEqual(['bash .ci/run']);
+    expect(wf.jobs['test-all'].steps.map((s: { run?: string }) => s.run).filter(Boolean).slice(-2)).toEqual(['bash .ci/run', 'bin/mlops pin-images --check']);
     expect(wf.jobs['test-all']['timeout-minutes']).toBe(90);
+  });
+
+  test('runs in a digest-pinned debian:bookworm container, read-only, with git before checkout and no setup-python', () => {
+    const testAll = doc('platform-ci').jobs['test-all'];
+    expect(testAll.container.image).toBe(`${ciContainerImage.repository}:${ciContainerImage.tag}@${ciContainerImage.digest}`);
+    expect(testAll.container.image).toMatch(/^docker\.io\/library\/debian:bookworm@sha256:[0-9a-f]{64}$/);
+    expect(testAll.permissions).toEqual({ contents: 'read' });
+    const names = testAll.steps.map((s: { name: string }) => s.name);
+    expect(names.indexOf('Install git (for checkout)')).toBeLessThan(names.indexOf('Checkout'));
+    expect(testAll.steps.some((s: { uses?: string }) => s.uses?.startsWith('actions/setup-python@'))).toBe(false);
   });
 });

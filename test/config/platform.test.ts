@@ -7,8 +7,11 @@ import release from '../../src/config/release.json';
 const invalidDir = path.join(__dirname, 'invalid');
 
 describe('platform config', () => {
-  test('the defaults are valid and describe the homelab', () => {
-    expect(platformConfig).toEqual(platformDefaults);
+  test('the defaults are valid and describe the homelab; the site file decides the rest', () => {
+    expect(platformConfig).toMatchObject(platformDefaults);
+    // The site fixture (test/config/site.fixture.yaml, a copy of site.yaml): VMs at 192.168.1.50-59.
+    expect(platformConfig.network.nodeCidr).toBe('192.168.1.0/24');
+    expect(platformConfig.gitRepoUrl).toBe('https://github.com/self-healing-mlops/self-healing-mlops.git');
     expect(platformConfig.namespaces.mlops).toBe('mlops');
     expect(platformConfig.model.name).toBe(release.mlflowModel);
     expect(platformConfig.runners.scaleSetName).toBe('homelab');
@@ -17,7 +20,7 @@ describe('platform config', () => {
   test('overrides merge deeply and keep the other defaults', () => {
     const c = loadPlatformConfig({ sizes: { prometheusStorage: '50Gi' }, domain: 'lab.example.org' });
     expect(c.sizes.prometheusStorage).toBe('50Gi');
-    expect(c.sizes.grafanaStorage).toBe(platformDefaults.sizes.grafanaStorage);
+    expect(c.sizes.grafanaStorage).toBe(platformDefaults.sizes!.grafanaStorage);
     expect(c.domain).toBe('lab.example.org');
   });
 

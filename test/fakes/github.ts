@@ -27,6 +27,16 @@ export interface FakeRun {
   /** Full name of the head repository (differs from the base for fork PRs). */
   head_repository?: string;
   jobs: FakeJob[];
+  /** Artifacts the run uploaded (see the artifacts block below). */
+  artifacts?: FakeArtifact[];
+}
+
+/** An uploaded artifact: its zip archive's bytes (served like GitHub: a 302 to the storage host). */
+export interface FakeArtifact {
+  id: number;
+  name: string;
+  zip: Buffer;
+  expired?: boolean;
 }
 
 export interface FakeIssue {
@@ -51,6 +61,10 @@ export interface GitHubFakeOptions {
   readonly runs?: FakeRun[];
   /** Delay (ms) for issue listing: widens race windows in concurrency tests. */
   readonly listDelayMs?: number;
+  /** Pull requests and their conversation comments (see the pull request block at the end). */
+  readonly pulls?: FakePull[];
+  /** Login each bearer token acts as. @default every token is "github-actions[bot]" */
+  readonly tokenLogins?: Record<string, string>;
 }
 
 export interface GitHubFake extends LoopbackServer {
@@ -60,6 +74,8 @@ export interface GitHubFake extends LoopbackServer {
   readonly commitComments: FakeCommitComment[];
   readonly dispatches: unknown[];
   readonly runs: FakeRun[];
+  /** Pull requests (comments included). */
+  readonly pulls: FakePull[];
   /** Every text body posted (issue bodies, comments, commit comments). */
   postedBodies(): string[];
 }
@@ -71,7 +87,8 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
   const commitComments: FakeCommitComment[] = [];
   const dispatches: unknown[] = [];
   let nextId = 1000;
-  const logs = new Map<string, string>();
+  const logs = new Map<string, string | Buffer>();
+  const pullState: PullState = { repository, pulls: opts.pulls ?? [], tokenLogins: opts.tokenLogins ?? {}, nextId: () => nextId++ };
 
   const logsHost = await startLoopback((req) => {
     const text = logs.get(req.path);
@@ -79,7 +96,7 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     if (!req.url.searchParams.get('sig')) return { status: 403, body: 'missing signature' };
     // Real log downloads must not carry the API token to the storage host.
     if (req.headers.authorization) return { status: 400, body: 'authorization header not allowed on the log host' };
-    return { status: 200, headers: { 'content-type': 'text/plain' }, body: text };
+    return { status: 200, headers: { 'content-type': Buffer.isBuffer(text) ? 'application/zip' : 'text/plain' }, body: text };
   });
 
   const base = `/repos/${repository}`;
@@ -102,6 +119,8 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     if (!req.headers.authorization) return { status: 401, body: { message: 'Requires authentication' } };
     if (!p.startsWith(base + '/')) return { status: 404, body: { message: `Not Found (${p})` } };
     const rest = p.slice(base.length);
+    const pullResponse = handlePullRequests(pullState, rest, req, url);
+    if (pullResponse) return pullResponse;
     let m: RegExpExecArray | null;
     if ((m = /^\/actions\/runs\/(\d+)$/.exec(rest)) && req.method === 'GET') {
       const run = runs.find((r) => r.id === Number(m![1]));
@@ -144,6 +163,29 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
       logs.set(logPath, job.log);
       return { status: 302, headers: { location: `${logsHost.url}${logPath}?sig=fake-signature` } };
     }
+    // ---- Artifacts (list + zip download), https://docs.github.com/en/rest/actions/artifacts ----
+    if ((m = /^\/actions\/runs\/(\d+)\/artifacts$/.exec(rest)) && req.method === 'GET') {
+      const run = runs.find((r) => r.id === Number(m![1]));
+      if (!run) return { status: 404, body: { message: 'Not Found' } };
+      const artifacts = (run.artifacts ?? []).map((a) => ({
+        id: a.id,
+        name: a.name,
+        size_in_bytes: a.zip.length,
+        expired: Boolean(a.expired),
+        archive_download_url: `${url}/api/v3${base}/actions/artifacts/${a.id}/zip`,
+        workflow_run: { id: run.id, head_sha: run.head_sha },
+      }));
+      return { status: 200, body: { total_count: artifacts.length, artifacts } };
+    }
+    if ((m = /^\/actions\/artifacts\/(\d+)\/zip$/.exec(rest)) && req.method === 'GET') {
+      const art = runs.flatMap((r) => r.artifacts ?? []).find((a) => a.id === Number(m![1]));
+      if (!art) return { status: 404, body: { message: 'Not Found' } };
+      if (art.expired) return { status: 410, body: { message: 'Artifact has expired' } };
+      const blob = `/blob/artifact-${art.id}.zip`;
+      logs.set(blob, art.zip);
+      return { status: 302, headers: { location: `${logsHost.url}${blob}?sig=fake-signature` } };
+    }
+    // ---- end of artifacts ----
     if ((m = /^\/actions\/workflows\/([^/]+)\/runs$/.exec(rest)) && req.method === 'GET') {
       const status = req.url.searchParams.get('status');
       const branch = req.url.searchParams.get('branch');
@@ -222,13 +264,113 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     commitComments,
     dispatches,
     runs,
+    pulls: pullState.pulls,
     postedBodies: () => [
       ...issues.flatMap((i) => [i.title, i.body, ...i.comments.map((c) => c.body)]),
       ...commitComments.map((c) => c.body),
+      ...pullState.pulls.flatMap((pr) => pr.comments.map((c) => c.body)),
     ],
     close: async () => {
       await server.close();
       await logsHost.close();
     },
   };
+}
+
+// --- Pull requests and their conversation comments (the dist-diff comment, src/review) -----------
+// Kept in one block so it moves with this file. A pull request's conversation comments are issue
+// comments on GitHub (same endpoints, the pull request number as issue number); each comment records
+// the login of the token that wrote it, so "update only our own comment" can be tested.
+
+export interface FakePullComment {
+  id: number;
+  body: string;
+  user: { login: string; type: 'Bot' | 'User' };
+}
+
+export interface FakePull {
+  number: number;
+  state: 'open' | 'closed';
+  /** Head commit of the pull request. */
+  headSha: string;
+  /** Full name of the head repository (differs for forks). */
+  headRepository?: string;
+  comments: FakePullComment[];
+}
+
+interface PullState {
+  readonly repository: string;
+  readonly pulls: FakePull[];
+  readonly tokenLogins: Record<string, string>;
+  readonly nextId: () => number;
+}
+
+/** GitHub's limit on a comment body (422 "Body is too long (maximum is 65536 characters)"). */
+const COMMENT_BODY_LIMIT = 65_536;
+
+function handlePullRequests(state: PullState, rest: string, req: ReceivedRequest, url: string): FakeResponse | undefined {
+  const token = String(req.headers.authorization ?? '').replace(/^(token|bearer)\s+/i, '');
+  const login = state.tokenLogins[token] ?? 'github-actions[bot]';
+  const commentJson = (pr: FakePull, c: FakePullComment) => ({
+    id: c.id,
+    body: c.body,
+    user: c.user,
+    html_url: `${url}/${state.repository}/pull/${pr.number}#issuecomment-${c.id}`,
+  });
+  const tooLong = (body: unknown) =>
+    typeof body === 'string' && body.length > COMMENT_BODY_LIMIT
+      ? { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: `body is too long (maximum is ${COMMENT_BODY_LIMIT} characters)` }] } }
+      : undefined;
+  let m: RegExpExecArray | null;
+  if ((m = /^\/pulls\/(\d+)$/.exec(rest)) && req.method === 'GET') {
+    const pr = state.pulls.find((x) => x.number === Number(m![1]));
+    if (!pr) return undefined;
+    return {
+      status: 200,
+      body: {
+        number: pr.number,
+        state: pr.state,
+        head: { sha: pr.headSha, repo: { full_name: pr.headRepository ?? state.repository } },
+        base: { repo: { full_name: state.repository } },
+      },
+    };
+  }
+  if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
+    const pr = state.pulls.find((x) => x.number === Number(m![1]));
+    if (!pr) return undefined; // an issue: the issue handlers answer
+    if (req.method === 'POST') {
+      const body = (req.json as { body?: unknown } | undefined)?.body;
+      if (typeof body !== 'string') return { status: 422, body: { message: 'Validation Failed', errors: [{ field: 'body', code: 'missing_field' }] } };
+      const refused = tooLong(body);
+      if (refused) return refused;
+      const c: FakePullComment = { id: state.nextId(), body, user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' } };
+      pr.comments.push(c);
+      return { status: 201, body: commentJson(pr, c) };
+    }
+    // Paginated like GitHub: per_page (max 100), page, and a Link header to the next page.
+    const perPage = Math.min(100, Number(req.url.searchParams.get('per_page') ?? 30));
+    const page = Number(req.url.searchParams.get('page') ?? 1);
+    const slice = pr.comments.slice((page - 1) * perPage, page * perPage);
+    const headers: Record<string, string> = {};
+    if (page * perPage < pr.comments.length) {
+      headers.link = `<${url}/repos/${state.repository}/issues/${pr.number}/comments?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+    }
+    return { status: 200, headers, body: slice.map((c) => commentJson(pr, c)) };
+  }
+  if ((m = /^\/issues\/comments\/(\d+)$/.exec(rest)) && req.method === 'PATCH') {
+    for (const pr of state.pulls) {
+      const c = pr.comments.find((x) => x.id === Number(m![1]));
+      if (!c) continue;
+      // Like a token without admin rights: only the author edits a comment.
+      if (c.user.login !== login) return { status: 403, body: { message: 'Resource not accessible by integration' } };
+      const body = (req.json as { body?: unknown } | undefined)?.body;
+      if (typeof body !== 'string') return { status: 422, body: { message: 'Validation Failed' } };
+      const refused = tooLong(body);
+      if (refused) return refused;
+      c.body = body;
+      return { status: 200, body: commentJson(pr, c) };
+    }
+    return undefined;
+  }
+  return undefined;
 }

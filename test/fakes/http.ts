@@ -56,9 +56,9 @@ export async function startLoopback(
       const send = () => {
         if (res.destroyed) return;
         const headers: Record<string, string> = { ...(out.headers ?? {}) };
-        let payload = '';
+        let payload: string | Buffer = '';
         if (out.body !== undefined) {
-          if (typeof out.body === 'string') {payload = out.body;} else {
+          if (typeof out.body === 'string' || Buffer.isBuffer(out.body)) {payload = out.body;} else {
             payload = JSON.stringify(out.body);
             headers['content-type'] ??= 'application/json; charset=utf-8';
           }

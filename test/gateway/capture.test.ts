@@ -11,7 +11,7 @@ import { startGateway, type RunningGateway } from '../../src/gateway/server';
 /**
  * Capture endpoints through the real gateway server (node:http) on a loopback port, with events shaped
  * exactly like KServe's payload logger sends them (binary-mode CloudEvents; see
- * shared/reference/kserve-payload-logger.md).
+ * kserve/kserve `pkg/logger/worker.go` @ v0.20.0).
  */
 
 const NOW = Date.parse('2026-08-20T15:00:00Z');

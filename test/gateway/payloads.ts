@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * Alertmanager webhook bodies as the real versions send them (field order and shapes from
- * ../shared/reference/alertmanager-webhook.md): 0.25 lacks `notification_reason` and `routeLabels`;
+ * prometheus/alertmanager `notify/webhook/webhook.go`, `template/template.go` @ v0.34.0): 0.25 lacks `notification_reason` and `routeLabels`;
  * 0.34 has both.
  */
 export type AmVersion = '0.25' | '0.34';

@@ -230,3 +230,31 @@ describe('bindings', () => {
 test('the K3s release matches the Kubernetes minor the manifests are validated against', () => {
   expect(k3sVersion).toMatch(new RegExp(`^v${kubernetesMinor.replace('.', '\\.')}\\.\\d+\\+k3s\\d+$`));
 });
+
+describe('the K3s token on the Proxmox host', () => {
+  // bpg/proxmox resources/virtual_environment_file.md @ v0.111.1: `file_mode` "is also only allowed for
+  // root@pam authenticated user". With the documented terraform@pve token the apply would fail, so the
+  // mode is set only for root@pam; otherwise docs/proxmox.md makes the snippets directory root-only.
+  const snippetsOf = (json: any) => Object.values<any>(json.resource.proxmox_virtual_environment_file);
+
+  test('with a root@pam token every snippet (they hold the token) is written 0600', () => {
+    const { json } = synthCluster({ cluster: { apiUser: 'root@pam' } });
+    const snippets = snippetsOf(json);
+    expect(snippets).toHaveLength(3);
+    for (const s of snippets) {
+      expect(s.source_raw.data).toContain('${jsonencode(var.k3s_token)}');
+      expect(s.file_mode).toBe('0600');
+    }
+  });
+
+  test('with the documented terraform@pve token no file_mode is sent (PVE would refuse it)', () => {
+    const { json } = synthCluster();
+    for (const s of snippetsOf(json)) expect(s).not.toHaveProperty('file_mode');
+  });
+
+  test('next_step names the bootstrap task, never `kubectl apply -f dist/bootstrap/`', () => {
+    const { json } = synthCluster();
+    expect(json.output.next_step.value).toContain('npx projen bootstrap');
+    expect(json.output.next_step.value).not.toMatch(/kubectl apply -f dist\/bootstrap\/(\s|\)|$)/);
+  });
+});

@@ -14,7 +14,7 @@ const variants: Record<string, Record<string, any>> = {
   },
 };
 
-describe('every synthesized proxmox argument is documented in shared/reference/proxmox-provider', () => {
+describe('every synthesized proxmox argument is documented in vendor/proxmox-provider (bpg/proxmox docs)', () => {
   test('the docs parse into argument trees, nested blocks included', () => {
     const vm = trees['resource.proxmox_virtual_environment_vm'];
     expect(Object.keys(vm.agent.wait_for_ip).sort()).toEqual(['disabled', 'ipv4', 'ipv6']);

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
- * Reads the argument names documented in the bpg/proxmox docs (`../shared/reference/proxmox-provider/`,
- * beside the repository, read in place) into a tree: name → nested arguments. Nested blocks are the
+ * Reads the argument names documented in the bpg/proxmox docs (vendored verbatim in
+ * `vendor/proxmox-provider/`, bpg/terraform-provider-proxmox `docs/` @ v0.111.1) into a tree: name → nested arguments. Nested blocks are the
  * indented bullet lists under an argument. Enum values documented as bullets under an argument end up as
  * its "children" too; harmless, since a string argument has no children in the JSON we check.
  */
@@ -11,7 +11,7 @@ export interface DocTree {
   [name: string]: DocTree;
 }
 
-export const proxmoxDocsDir = resolve(__dirname, '../../../shared/reference/proxmox-provider');
+export const proxmoxDocsDir = resolve(__dirname, '../../vendor/proxmox-provider');
 
 /** Which page documents which block type of the synthesized JSON. */
 export const docPages: Record<string, { file: string; section: RegExp; stopAt?: RegExp }> = {
@@ -49,7 +49,7 @@ export function parseArgumentTree(markdown: string, section: RegExp, stopAt?: Re
 /** The documented argument trees, keyed like `resource.<type>` / `provider.proxmox`. */
 export function loadDocTrees(): Record<string, DocTree> {
   if (!existsSync(proxmoxDocsDir)) {
-    throw new Error(`bpg/proxmox docs not found at ${proxmoxDocsDir} (shared/reference must sit beside the repository)`);
+    throw new Error(`bpg/proxmox docs not found at ${proxmoxDocsDir} (vendored docs missing; npx projen vendor:refresh restores them)`);
   }
   const trees: Record<string, DocTree> = {};
   for (const [key, page] of Object.entries(docPages)) {

@@ -3,27 +3,26 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { baseOverrides } from './support';
-import { sharedFromPlatform } from '../../src/infra/config';
+import { siteDoc } from './support';
 
-/** main.ts names the stack after the platform's cluster name. */
-const stackFile = `/stacks/${sharedFromPlatform.clusterName}/cdk.tf.json`;
+/** main.ts names the stack after the site's cluster name. */
+const stackFile = '/stacks/homelab/cdk.tf.json';
 
 /**
  * Runs the real entry point (`src/infra/main.ts`, as `npx projen synth:infra` does) in a child process, so
- * environment variables and the config file are the synth-time inputs exactly as a user provides them.
+ * environment variables and the site file are the synth-time inputs exactly as a user provides them.
  */
 const repoRoot = resolve(__dirname, '../..');
 const tmp = mkdtempSync(join(tmpdir(), 'infra-synth-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function synthToDir(name: string, env: Record<string, string>, config: unknown): { status: number | null; stderr: string; outdir: string } {
+function synthToDir(name: string, env: Record<string, string>, site: unknown): { status: number | null; stderr: string; outdir: string } {
   const outdir = join(tmp, name);
-  const configFile = join(tmp, `${name}.yaml`);
-  writeFileSync(configFile, stringify(config));
+  const siteFile = join(tmp, `${name}.yaml`);
+  writeFileSync(siteFile, stringify(site));
   const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/infra/main.ts'], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, CDKTF_OUTDIR: outdir, MLOPS_INFRA_CONFIG: configFile },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, CDKTF_OUTDIR: outdir, MLOPS_SITE_FILE: siteFile },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -63,7 +62,7 @@ describe('no secret reaches cdktf.out', () => {
   );
 
   test('secrets in the environment: synth succeeds and the canary appears in no file', () => {
-    const r = synthToDir('env', secretEnv, baseOverrides());
+    const r = synthToDir('env', secretEnv, siteDoc());
     expect(r.stderr).not.toContain('failed');
     expect(r.status).toBe(0);
     const tree = readTree(r.outdir);
@@ -78,27 +77,27 @@ describe('no secret reaches cdktf.out', () => {
     expect(stack.provider.proxmox[0].api_token).toBe('${var.proxmox_api_token}');
   });
 
-  test('secrets in the config file are rejected (synth fails naming the key) and nothing is written', () => {
-    const config = baseOverrides({ bootstrap: { k3sToken: CANARY }, proxmox: { apiToken: CANARY } });
-    const r = synthToDir('config', {}, config);
+  test('secrets in the site file are rejected (synth fails naming the key) and nothing is written', () => {
+    const site = siteDoc({ k3sToken: CANARY, proxmox: { apiToken: CANARY } });
+    const r = synthToDir('config', {}, site);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('infra config: bootstrap: Unrecognized key: "k3sToken"');
-    expect(r.stderr).toContain('infra config: proxmox: Unrecognized key: "apiToken"');
+    expect(r.stderr).toMatch(/config\.yaml: k3sToken: unknown key/);
+    expect(r.stderr).toMatch(/config\.yaml: proxmox\.apiToken: unknown key/);
     expect(r.stderr).not.toContain(CANARY);
     expect(() => readdirSync(r.outdir)).toThrow();
   });
 });
 
 test('HCL output mode is refused rather than silently dropping the bindings\' arguments', () => {
-  const r = synthToDir('hcl', { SYNTH_HCL_OUTPUT: 'true' }, baseOverrides());
+  const r = synthToDir('hcl', { SYNTH_HCL_OUTPUT: 'true' }, siteDoc());
   expect(r.status).toBe(1);
   expect(r.stderr).toContain('SYNTH_HCL_OUTPUT=true is not supported');
 });
 
 describe('synthesis is deterministic and machine-independent', () => {
   test('two runs are byte-identical and contain no absolute path of this machine', () => {
-    const a = synthToDir('run-a', {}, baseOverrides());
-    const b = synthToDir('run-b', {}, baseOverrides());
+    const a = synthToDir('run-a', {}, siteDoc());
+    const b = synthToDir('run-b', {}, siteDoc());
     expect([a.status, b.status]).toEqual([0, 0]);
     const treeA = readTree(a.outdir);
     expect(treeA).toEqual(readTree(b.outdir));

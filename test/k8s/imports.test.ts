@@ -6,7 +6,7 @@ import { listFiles, REPO_ROOT } from './support/dist';
 
 /**
  * imports/ is what `npx projen import` generates from the CRD files listed in cdk8s.yaml
- * (../shared/reference/crds, read in place): a fresh import into a temp dir is byte-identical.
+ * (vendor/crds/, vendored verbatim): a fresh import into a temp dir is byte-identical.
  */
 test('a fresh cdk8s import reproduces the committed imports/ byte for byte', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'imports-'));

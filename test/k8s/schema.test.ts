@@ -5,8 +5,8 @@ import { kubernetesMinor } from '../../src/config/versions';
 
 /**
  * Every object in dist/ (ours and B's) validates against the schema of its kind: core kinds against
- * Kubernetes 1.30's API models, custom kinds against their CRD's openAPIV3Schema read in place from
- * ../shared/reference/crds/. For every kind, a copy with a required field removed and a copy with a
+ * Kubernetes 1.30's API models, custom kinds against their CRD's openAPIV3Schema from the vendored
+ * upstream CRDs in vendor/crds/. For every kind, a copy with a required field removed and a copy with a
  * misspelled field are rejected with the JSON path named.
  */
 const manifests = loadManifests();

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { HalfEvent } from './store';
 
 /**
- * KServe payload-logger CloudEvents, binary mode (shared/reference/kserve-payload-logger.md): attributes in
+ * KServe payload-logger CloudEvents, binary mode (kserve/kserve `pkg/logger/` @ v0.20.0): attributes in
  * `Ce-*` headers, the raw inference payload as the body. The request and response events share `Ce-Id`;
  * `X-Request-Id` arrives in the `Ce-Metadata` JSON (`{"X-Request-Id": ["…"]}`) when the InferenceService's
  * logger lists it in `metadataHeaders`. Content-Type may be missing or wrong: the body is parsed as JSON anyway.

@@ -4,7 +4,7 @@ import { ProxmoxResource } from './metadata';
 
 /**
  * Typed `proxmox_download_file` (bpg/proxmox), from
- * `shared/reference/proxmox-provider/resources/download_file.md`. It is the short-name replacement of the
+ * `vendor/proxmox-provider/resources/download_file.md`. It is the short-name replacement of the
  * deprecated `proxmox_virtual_environment_download_file` (same schema; the long name is removed in v1.0,
  * see ADR-007), so new code uses this one. The Proxmox node downloads the file itself (no local buffering).
  *

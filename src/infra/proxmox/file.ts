@@ -4,7 +4,7 @@ import { ProxmoxResource } from './metadata';
 
 /**
  * Typed `proxmox_virtual_environment_file` (bpg/proxmox), from
- * `shared/reference/proxmox-provider/resources/virtual_environment_file.md`. Used here for cloud-init
+ * `vendor/proxmox-provider/resources/virtual_environment_file.md`. Used here for cloud-init
  * snippets; snippet uploads go over SSH (configure the provider's `ssh` block) and need the `Snippets`
  * content type enabled on the datastore.
  */

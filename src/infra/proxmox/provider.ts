@@ -4,7 +4,7 @@ import { proxmoxGeneratorMetadata, proxmoxProviderSource, toTerraformArguments }
 
 /**
  * Typed `provider "proxmox"` block of bpg/proxmox, hand-written from the provider docs
- * (`shared/reference/proxmox-provider/index.md`, "Argument Reference") because `cdktf get` needs the
+ * (`vendor/proxmox-provider/index.md`, "Argument Reference") because `cdktf get` needs the
  * network and the provider binary. Only documented arguments exist here; a test checks the synthesized
  * JSON against the docs.
  *
@@ -28,7 +28,7 @@ export interface ProxmoxProviderSshNode {
 /**
  * The SSH connection to the Proxmox nodes. Snippet uploads (`proxmox_virtual_environment_file` with
  * `content_type = "snippets"`) need it: the Proxmox API cannot upload snippets.
- * @see shared/reference/proxmox-provider/index.md#ssh-connection
+ * @see vendor/proxmox-provider/index.md#ssh-connection
  */
 export interface ProxmoxProviderSsh {
   /**

@@ -4,7 +4,7 @@ import { ProxmoxResource } from './metadata';
 
 /**
  * Typed `proxmox_virtual_environment_vm` (bpg/proxmox), hand-written from
- * `shared/reference/proxmox-provider/resources/virtual_environment_vm.md`. Not deprecated at v0.111.1
+ * `vendor/proxmox-provider/resources/virtual_environment_vm.md`. Not deprecated at v0.111.1
  * (its framework rewrite `proxmox_vm` is marked experimental upstream).
  *
  * Bound: the arguments a cloud-init VM needs. Not bound (add from the docs when needed): `amd_sev`,

@@ -11,6 +11,32 @@ export const PROJECT = 'platform';
 /** ArgoCD syncs only cdk8s output from a dist/ folder: plain files beside it (values, rule files) are not manifests. */
 export const MANIFEST_GLOB = '*.k8s.yaml';
 
+/**
+ * Resource-level sync options that keep an object when its line is removed from git: `Prune=false` (never
+ * pruned by a sync) and `Delete=false` (kept even when its Application is deleted with cascade). Spelling:
+ * argoproj/argo-cd docs/user-guide/sync-options.md @ v3.2.0 ("No Prune Resources", "No Resource Deletion";
+ * several options are joined with `,`). Put on namespaces, stateful objects and the Applications of
+ * stateful components, so a removed line in git never deletes data.
+ */
+export const KEEP_ON_REMOVAL = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } as const;
+
+/**
+ * Components whose Application carries KEEP_ON_REMOVAL, with why: what deleting them would destroy.
+ * Stateless components (controllers without CRDs of their own, the model, MLflow's server) are pruned normally.
+ */
+export const KEEP_ON_REMOVAL_COMPONENTS: Partial<Record<ComponentName, string>> = {
+  'argo-cd': 'ArgoCD itself, and the Application/AppProject CRDs (deleting them deletes every Application)',
+  'bootstrap': 'the argocd Namespace, the AppProject and the root Application',
+  'namespaces': 'every platform namespace, and with it every PVC: PostgreSQL, SeaweedFS, Prometheus, the gateway outbox',
+  'sealed-secrets': 'the controller\'s private key Secret and the SealedSecret CRD (deleting it deletes every SealedSecret)',
+  'kube-prometheus-stack': 'the Prometheus and Alertmanager PVCs, the prometheus-operator CRDs (every rule and monitor)',
+  'kserve-crd': 'the InferenceService CRD (deleting it deletes the served model)',
+  'cloudnative-pg': 'the CNPG CRDs: deleting the Cluster CRD deletes the database',
+  'mlflow-db': 'the MLflow database (CNPG Cluster and its PVCs)',
+  'object-store': 'SeaweedFS: artifacts and the database backups',
+  'gateway': 'the gateway\'s outbox and captured payloads (its PVC)',
+};
+
 /** Automated sync with prune and self-heal, retried with backoff. Shared by the root and every child. */
 export function syncPolicy(syncOptions: string[]) {
   return {
@@ -54,6 +80,12 @@ export interface PlatformApplicationProps {
    * @default true (false for ArgoCD itself: removing its Application must not uninstall it)
    */
   readonly cascadeDelete?: boolean;
+  /**
+   * The component holds data (or CRDs, or namespaces): its Application carries KEEP_ON_REMOVAL, so removing
+   * its line from git leaves it (and everything it manages) in the cluster instead of pruning it.
+   * @default - whether `name` is in KEEP_ON_REMOVAL_COMPONENTS
+   */
+  readonly keepOnRemoval?: boolean;
 }
 
 /**
@@ -91,7 +123,10 @@ export class PlatformApplication extends Construct {
         name: props.name,
         namespace: props.config.namespaces.argocd,
         labels: { 'app.kubernetes.io/name': props.name },
-        annotations: { 'argocd.argoproj.io/sync-wave': String(this.wave) },
+        annotations: {
+          'argocd.argoproj.io/sync-wave': String(this.wave),
+          ...((props.keepOnRemoval ?? props.name in KEEP_ON_REMOVAL_COMPONENTS) ? KEEP_ON_REMOVAL : {}),
+        },
         finalizers: props.cascadeDelete === false ? undefined : ['resources-finalizer.argocd.argoproj.io'],
       },
       spec: {

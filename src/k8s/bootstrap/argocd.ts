@@ -38,7 +38,16 @@ export interface ArgoRepository {
 
 /** The subset of the argo-cd chart's values this repo sets. @see https://github.com/argoproj/argo-helm/blob/main/charts/argo-cd/values.yaml */
 export interface ArgoCdValues {
-  readonly global: { readonly domain: string };
+  readonly global: {
+    readonly domain: string;
+    /**
+     * The chart's NetworkPolicies (values.yaml @ argo-cd-9.1.0 lines 115-119, `global.networkPolicy.create` and
+     * `.defaultDenyIngress`): one ingress policy per component plus a default-deny ingress. They are
+     * Ingress-only (every templates/<component>/networkpolicy.yaml has `policyTypes: [Ingress]`), so the repo-server's
+     * egress to GitHub (443) and DNS stays open: ArgoCD is never cut off from git.
+     */
+    readonly networkPolicy: { readonly create: boolean; readonly defaultDenyIngress: boolean };
+  };
   readonly crds: { readonly install: boolean; readonly keep: boolean };
   readonly configs: {
     /** argocd-cm entries. */
@@ -50,7 +59,8 @@ export interface ArgoCdValues {
   };
   readonly dex: { readonly enabled: boolean };
   readonly notifications: { readonly enabled: boolean };
-  readonly applicationSet: { readonly enabled: boolean };
+  /** No ApplicationSets here: the controller is scaled to zero (`applicationSet.replicas`, values.yaml @ argo-cd-9.1.0 line 3126). */
+  readonly applicationSet: { readonly replicas: number };
   readonly controller: { readonly resources: object };
   readonly repoServer: { readonly resources: object };
   readonly server: { readonly resources: object };
@@ -70,7 +80,7 @@ export function ociRepositories(charts: Record<string, PinnedChart> = helmCharts
 
 export function argocdValues(config: PlatformConfig): ArgoCdValues {
   return {
-    global: { domain: `argocd.${config.domain}` },
+    global: { domain: `argocd.${config.domain}`, networkPolicy: { create: true, defaultDenyIngress: true } },
     // The chart installs the Application/AppProject CRDs; keep them if the release is ever removed
     // (deleting the CRD would delete every Application).
     crds: { install: true, keep: true },
@@ -89,12 +99,15 @@ export function argocdValues(config: PlatformConfig): ArgoCdValues {
       },
       repositories: ociRepositories(),
     },
-    // Single-operator homelab: local admin, no SSO, no notifications, no ApplicationSets.
+    // Single-operator homelab: local admin, no SSO, no notifications, no ApplicationSets. argo-helm removed
+    // `applicationSet.enabled` ("Always create ApplicationSet", #2688): at argo-cd-9.1.0 the controller's
+    // Deployment is unconditional, so it is scaled to zero instead (the key was silently ignored before).
     dex: { enabled: false },
     notifications: { enabled: false },
-    applicationSet: { enabled: false },
+    applicationSet: { replicas: 0 },
     controller: { resources: resourcesJson({ cpu: '250m', memory: '1Gi', cpuLimit: '2' }) },
-    repoServer: { resources: resourcesJson({ cpu: '100m', memory: '512Mi', cpuLimit: '1' }) },
+    // 1Gi: it renders kube-prometheus-stack and the KServe charts in parallel (infra review B9: 512Mi would OOM).
+    repoServer: { resources: resourcesJson({ cpu: '100m', memory: '1Gi', cpuLimit: '1' }) },
     server: { resources: resourcesJson({ cpu: '50m', memory: '256Mi', cpuLimit: '500m' }) },
     redis: { resources: resourcesJson({ cpu: '50m', memory: '128Mi', cpuLimit: '250m' }) },
   };

@@ -1,11 +1,12 @@
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { IN_CLUSTER, KEEP_ON_REMOVAL, MANIFEST_GLOB, PlatformApplication, PROJECT, syncPolicy } from './application';
 import { Application } from '../../../imports/argocd-application-argoproj.io';
 import { AppProject } from '../../../imports/argocd-appproject-argoproj.io';
 import { PlatformConfig } from '../../config/platform';
 import { helmCharts } from '../../config/versions';
 import { PlatformChart } from '../lib';
-import { IN_CLUSTER, MANIFEST_GLOB, PlatformApplication, PROJECT, syncPolicy } from './application';
+import clusterKinds from './cluster-kinds.json';
 
 export * from './application';
 export * from './argocd';
@@ -19,6 +20,14 @@ export const BOOTSTRAP_CHART = 'bootstrap';
 export const ARGOCD_VALUES_FILE = 'argocd-values.yaml';
 
 /**
+ * The cluster-scoped kinds Applications of the project may create: what the vendored charts' templates can
+ * render plus our own (Namespaces). Derived by scripts/cluster-kinds.ts (`npx projen cluster-kinds`) into
+ * cluster-kinds.json; test/k8s/bootstrap/cluster-kinds.test.ts re-derives it. Anything else cluster-scoped
+ * (a ClusterIssuer, a StorageClass, a PriorityClass) is refused by ArgoCD until a chart that renders it is vendored.
+ */
+export const clusterResourceWhitelist: { group: string; kind: string }[] = clusterKinds.kinds.map(({ group, kind }) => ({ group, kind }));
+
+/**
  * The AppProject every Application belongs to: sources limited to this repo and the pinned chart
  * repositories, destinations limited to the in-cluster API and the platform's namespaces.
  */
@@ -29,14 +38,12 @@ export class PlatformProject extends Construct {
     // kube-system: kube-prometheus-stack installs the Services its kubelet/CoreDNS monitors scrape there.
     const namespaces = [...new Set([...Object.values(config.namespaces), 'kube-system'])].sort();
     new AppProject(this, 'project', {
-      metadata: { name: PROJECT, namespace: config.namespaces.argocd },
+      metadata: { name: PROJECT, namespace: config.namespaces.argocd, annotations: { ...KEEP_ON_REMOVAL } },
       spec: {
         description: 'The self-healing MLOps platform: everything synthesized from this repository.',
         sourceRepos: repos,
         destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
-        // Upstream charts install CRDs, ClusterRoles, webhooks and Namespaces; which ones is the
-        // charts' business. The project still pins the sources and the destination namespaces.
-        clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+        clusterResourceWhitelist,
         orphanedResources: { warn: true },
       },
     });
@@ -54,6 +61,7 @@ export class BootstrapChart extends PlatformChart {
     new kplus.k8s.KubeNamespace(this, 'namespace', {
       metadata: {
         name: config.namespaces.argocd,
+        annotations: { ...KEEP_ON_REMOVAL },
         labels: {
           // ArgoCD's pods meet baseline; restricted is audited/warned so regressions show.
           'pod-security.kubernetes.io/enforce': 'baseline',

@@ -5,6 +5,7 @@ import { metrics } from '../../config/metrics';
 import type { PlatformConfig } from '../../config/platform';
 import { platformImage } from '../../config/versions';
 import { captureEnv, gatewayEnv as env, gatewayPaths } from '../../contracts/gateway';
+import { KEEP_ON_REMOVAL } from '../bootstrap/application';
 import {
   AllowPolicy, namespaceSelector, NON_ROOT_UID, PlatformChart, resourcesJson,
   restrictedContainerSecurityJson, restrictedPodSecurityJson, SealedSecretReference, tcp,
@@ -73,7 +74,8 @@ export class GatewayChart extends PlatformChart {
     });
 
     new k8s.KubePersistentVolumeClaim(this, 'state', {
-      metadata: { name: stateClaim },
+      // The outbox and captured payloads: never pruned or deleted by ArgoCD when this line leaves git.
+      metadata: { name: stateClaim, annotations: { ...KEEP_ON_REMOVAL } },
       spec: {
         accessModes: ['ReadWriteOnce'],
         storageClassName: s.storageClass,

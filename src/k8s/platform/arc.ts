@@ -9,6 +9,9 @@ import { alertReaderServiceAccount } from '../mlops';
 /** The controller's Helm release; the chart names its ServiceAccount `<release>-gha-rs-controller`. */
 export const ARC_RELEASE = 'arc';
 
+/** uid and gid of `runner` in the actions-runner image (actions/runner: images/Dockerfile, `adduser --uid 1001`). */
+export const RUNNER_UID = 1001;
+
 /** @see https://github.com/actions/actions-runner-controller/blob/master/charts/gha-runner-scale-set-controller/values.yaml */
 export interface ArcControllerValues {
   readonly resources: object;
@@ -52,7 +55,18 @@ export function arcRunnerSetValues(config: PlatformConfig): ArcRunnerSetValues {
           image: imageRef(images.actionsRunner),
           command: ['/home/runner/run.sh'],
           resources: resourcesJson({ cpu: '500m', memory: '2Gi', cpuLimit: '2' }),
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          // Numeric user and group: the image ends with `USER runner` (a name), and the kubelet refuses
+          // runAsNonRoot with a non-numeric image user. actions/runner: images/Dockerfile creates it with
+          // `adduser --uid 1001 runner` (its own group, gid 1001) and copies /home/runner `--chown=runner:docker`.
+          // No volume is mounted (no containerMode), so no fsGroup: the work directory is inside /home/runner.
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+            runAsNonRoot: true,
+            runAsUser: RUNNER_UID,
+            runAsGroup: RUNNER_UID,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
         }],
       },
     },

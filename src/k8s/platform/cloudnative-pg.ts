@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { credentials } from '../../config/credentials';
 import { PlatformConfig } from '../../config/platform';
 import { helmCharts, imageRef, images } from '../../config/versions';
-import { PlatformApplication } from '../bootstrap/application';
+import { KEEP_ON_REMOVAL, PlatformApplication } from '../bootstrap/application';
 import { resourcesJson, restrictedContainerSecurityJson } from '../lib';
 import { OBJECT_STORE_S3_URL } from './object-store';
 
@@ -26,6 +26,8 @@ export interface CnpgClusterValues {
   readonly version: { readonly postgresql: string };
   readonly mode: 'standalone';
   readonly cluster: {
+    /** Annotations of the Cluster object (`cluster.annotations`, values.yaml @ cluster-v0.3.1 line 367; templates/cluster.yaml). */
+    readonly annotations: Record<string, string>;
     readonly instances: number;
     readonly imageName: string;
     readonly storage: { readonly size: string; readonly storageClass: string };
@@ -63,6 +65,8 @@ export function cnpgClusterValues(config: PlatformConfig): CnpgClusterValues {
     version: { postgresql: images.postgres.tag.split('.')[0] },
     mode: 'standalone',
     cluster: {
+      // The database is never pruned nor deleted by ArgoCD, whatever happens to its line in git.
+      annotations: { ...KEEP_ON_REMOVAL },
       instances: config.sizes.postgresInstances,
       imageName: imageRef(images.postgres),
       storage: { size: config.sizes.postgresStorage, storageClass: config.storageClass },

@@ -4,12 +4,17 @@ import { helmCharts } from '../../config/versions';
 import { PlatformApplication } from '../bootstrap/application';
 import { resourcesJson } from '../lib';
 
-/** @see https://github.com/kserve/kserve/blob/master/charts/kserve-resources/README.md */
+/** @see vendor/charts/kserve-resources/v0.20.0/values.yaml (kserve/kserve: charts/kserve-resources @ v0.20.0) */
 export interface KserveValues {
   readonly kserve: {
     readonly controller: {
-      /** No Knative/Istio on K3s: InferenceServices become plain Deployments and Services. */
-      readonly deploymentMode: 'RawDeployment';
+      /**
+       * No Knative/Istio on K3s: InferenceServices become plain Deployments and Services. `Standard` is that mode's
+       * name since v0.19; `RawDeployment` is a deprecated alias (kserve/kserve: pkg/constants/constants.go @ v0.20.0,
+       * `LegacyRawDeployment = "RawDeployment" // deprecated: use Standard`). The chart writes it to
+       * inferenceservice-config's `defaultDeploymentMode` (files/common/configmap-patch.yaml @ v0.20.0).
+       */
+      readonly deploymentMode: 'Standard';
       readonly gateway: { readonly domain: string; readonly disableIngressCreation: boolean };
       readonly resources: object;
     };
@@ -20,7 +25,7 @@ export function kserveValues(config: PlatformConfig): KserveValues {
   return {
     kserve: {
       controller: {
-        deploymentMode: 'RawDeployment',
+        deploymentMode: 'Standard',
         // The model is reached inside the cluster (gateway, runners); no Ingress is created for it.
         gateway: { domain: config.domain, disableIngressCreation: true },
         resources: resourcesJson({ cpu: '100m', memory: '300Mi', cpuLimit: '1' }),
@@ -29,7 +34,7 @@ export function kserveValues(config: PlatformConfig): KserveValues {
   };
 }
 
-/** KServe: the CRDs (`kserve-crd`) and the controller (`kserve`) as two Applications, CRDs first. */
+/** KServe: the CRDs (`kserve-crd`) and the controller (Application `kserve`, chart `kserve-resources`) as two Applications, CRDs first. */
 export class Kserve extends Construct {
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);

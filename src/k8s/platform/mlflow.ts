@@ -17,6 +17,20 @@ export const MLFLOW_PORT = 5000;
 /** Pod labels of the tracking server (selector and NetworkPolicies). */
 export const mlflowPodLabels = { 'app.kubernetes.io/name': MLFLOW, 'app.kubernetes.io/component': 'tracking' };
 
+/**
+ * Host headers the tracking server accepts (`--allowed-hosts`). MLflow >= 3.5 answers 403 "Invalid Host
+ * header" to any other Host except localhost and private IPs, while /health and /version stay exempt, so
+ * probes are green and every in-cluster client by Service name would be refused. The check is an exact,
+ * full-header match (fnmatch only for entries with `*`), so each name is listed with and without the port:
+ * mlflow/mlflow mlflow/server/security_utils.py `is_allowed_host_header` (v3.17.2; introduced in 3.5.0).
+ * Localhost stays allowed for `kubectl port-forward`.
+ */
+export function mlflowAllowedHosts(config: PlatformConfig): string[] {
+  const ns = config.namespaces.mlflow;
+  const names = [MLFLOW, `${MLFLOW}.${ns}`, `${MLFLOW}.${ns}.svc`, `${MLFLOW}.${ns}.svc.cluster.local`, 'localhost', '127.0.0.1'];
+  return names.flatMap((n) => [n, `${n}:${MLFLOW_PORT}`]);
+}
+
 /** The in-cluster tracking URI (MLFLOW_TRACKING_URI of training and drift jobs on the runners). */
 export function mlflowTrackingUri(config: PlatformConfig): string {
   return `http://${MLFLOW}.${config.namespaces.mlflow}.svc:${MLFLOW_PORT}`;
@@ -58,6 +72,7 @@ export class MlflowChart extends PlatformChart {
                 'server', '--host', '0.0.0.0', '--port', String(MLFLOW_PORT),
                 '--backend-store-uri', '$(MLFLOW_BACKEND_STORE_URI)',
                 '--serve-artifacts', '--artifacts-destination', 's3://mlflow-artifacts',
+                '--allowed-hosts', mlflowAllowedHosts(config).join(','),
               ],
               env: [
                 // postgresql://… from the Secret CloudNativePG generates for the database owner.

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { PlatformConfig } from '../../config/platform';
-import { PlatformApplication } from '../bootstrap/application';
+import { KEEP_ON_REMOVAL, PlatformApplication } from '../bootstrap/application';
 import { AllowPolicy, AllowRule, namespaceSelector, NamespaceNetworkBaseline, PlatformChart, tcp } from '../lib';
 
 /** Pod Security Standard level enforced on a namespace (audit and warn are always `restricted`). */
@@ -43,6 +43,8 @@ export class NamespacesChart extends PlatformChart {
       new kplus.k8s.KubeNamespace(this, `ns-${name}`, {
         metadata: {
           name,
+          // Removing a namespace from git must never delete it (and every PVC in it).
+          annotations: { ...KEEP_ON_REMOVAL },
           labels: {
             'pod-security.kubernetes.io/enforce': level,
             'pod-security.kubernetes.io/audit': 'restricted',
@@ -112,6 +114,13 @@ export class ControllerNamespacePolicies extends Construct {
   }
 }
 
+/** The runners' rule for the site's on-prem LLM endpoint (`runners.llmEgress`), if any. */
+function llmEgressRule(config: PlatformConfig): AllowRule[] {
+  const e = config.runners.llmEgress;
+  if (!e) return [];
+  return [{ peers: ['cidr' in e ? { ipBlock: { cidr: e.cidr } } : { namespaceSelector: namespaceSelector(e.namespace) }], ports: [tcp(e.port)] }];
+}
+
 /**
  * The runner scale set's egress: what the workflows on `homelab` reach (training, retrain, alert
  * and drift analysis): GitHub and package indexes (public 443 only), the API server, Prometheus,
@@ -136,6 +145,8 @@ export class RunnerNetworkPolicies extends Construct {
         { peers: [{ namespaceSelector: namespaceSelector(ns.mlflow), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'mlflow' } } }], ports: [tcp(5000)] },
         // The gateway's and the predictor's own ingress policies decide which ports answer.
         { peers: [{ namespaceSelector: namespaceSelector(ns.mlops) }], ports: [] },
+        // An on-prem LLM the analyses call (site.yaml llm.baseUrl).
+        ...llmEgressRule(config),
       ],
     });
   }

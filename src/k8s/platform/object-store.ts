@@ -9,6 +9,13 @@ import { NON_ROOT_UID, PlatformChart, resourcesK8s, restrictedContainerSecurityJ
 export const OBJECT_STORE = 'seaweedfs';
 export const S3_PORT = 8333;
 const MASTER_PORT = 9333;
+/**
+ * The master's gRPC port. Clients such as `weed shell -master=host:9333` never take it from the flag: a
+ * ServerAddress without an explicit `.grpcPort` suffix dials HTTP port + 10000 (seaweedfs/seaweedfs
+ * weed/pb/server_address.go `ToGrpcAddress` → weed/pb/grpc_client_server.go `ServerToGrpcAddress` @ 3.97),
+ * so the Service must publish 19333 or the bucket Job cannot reach the master.
+ */
+export const MASTER_GRPC_PORT = MASTER_PORT + 10000;
 const DATA = '/data';
 const S3_CONFIG_DIR = '/etc/seaweedfs';
 
@@ -43,6 +50,7 @@ export class ObjectStoreChart extends PlatformChart {
         ports: [
           { name: 's3', port: S3_PORT, targetPort: k8s.IntOrString.fromNumber(S3_PORT) },
           { name: 'master', port: MASTER_PORT, targetPort: k8s.IntOrString.fromNumber(MASTER_PORT) },
+          { name: 'master-grpc', port: MASTER_GRPC_PORT, targetPort: k8s.IntOrString.fromNumber(MASTER_GRPC_PORT) },
         ],
       },
     });
@@ -67,7 +75,11 @@ export class ObjectStoreChart extends PlatformChart {
                 '-s3', `-s3.port=${S3_PORT}`, `-s3.config=${S3_CONFIG_DIR}/${s3Secret.keys[0]}`,
               ],
               env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
-              ports: [{ name: 's3', containerPort: S3_PORT }, { name: 'master', containerPort: MASTER_PORT }],
+              ports: [
+                { name: 's3', containerPort: S3_PORT },
+                { name: 'master', containerPort: MASTER_PORT },
+                { name: 'master-grpc', containerPort: MASTER_GRPC_PORT },
+              ],
               readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(S3_PORT) }, periodSeconds: 10 },
               livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(MASTER_PORT) }, periodSeconds: 20, failureThreshold: 6 },
               resources: resourcesK8s({ cpu: '100m', memory: '512Mi', cpuLimit: '1' }),
@@ -94,8 +106,7 @@ export class ObjectStoreChart extends PlatformChart {
         }],
       },
     });
-    // Idempotent: `s3.bucket.create` on an existing bucket only reports it exists.
-    const script = BUCKETS.map((b) => `echo "s3.bucket.create -name ${b}" | weed shell -master=${OBJECT_STORE}:${MASTER_PORT} || true`).join('\n');
+    const script = bucketJobScript(`${OBJECT_STORE}:${MASTER_PORT}`);
     new k8s.KubeJob(this, 'buckets', {
       metadata: {
         name: 'seaweedfs-buckets',
@@ -125,6 +136,31 @@ export class ObjectStoreChart extends PlatformChart {
       },
     });
   }
+}
+
+/**
+ * The bucket Job's shell script. `weed shell` exits 0 even when a command fails (it prints `error: …` on
+ * stderr and reads the next line: weed/shell/shell_liner.go `processEachCmd` @ 3.97), so success is read from
+ * its output: `s3.bucket.create` prints `created bucket <name>` after the filer's CreateEntry, which for an
+ * existing bucket updates the entry and succeeds (weed/shell/command_s3_bucket_create.go, weed/filer/filer.go
+ * `CreateEntry` without O_EXCL @ 3.97); an "already exists" answer is accepted too. Anything else (master or
+ * filer unreachable, a refused name) fails the Job with weed's output, and `timeout` bounds a dial that hangs.
+ */
+export function bucketJobScript(master: string): string {
+  const lines = [
+    'set -eu',
+    `for bucket in ${BUCKETS.join(' ')}; do`,
+    `  if ! out=$(echo "s3.bucket.create -name $bucket" | timeout 120 weed shell -master=${master} 2>&1); then`,
+    '    echo "$out" >&2; echo "bucket $bucket: weed shell failed or timed out" >&2; exit 1',
+    '  fi',
+    '  echo "$out"',
+    '  case "$out" in',
+    '    *"created bucket $bucket"*|*"already exists"*) echo "bucket $bucket: ok" ;;',
+    '    *) echo "bucket $bucket: not created (see weed shell output above)" >&2; exit 1 ;;',
+    '  esac',
+    'done',
+  ];
+  return lines.join('\n');
 }
 
 export class ObjectStore extends Construct {

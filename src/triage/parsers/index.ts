@@ -6,11 +6,17 @@ import { parseGate } from './gate';
 import { parseCompilerLike, parseDeploy, parseRegistry, parseVulnIds } from './generic';
 import { parseGitPush } from './git';
 import { parseGitleaks } from './gitleaks';
+import { parseGoTest } from './gotest';
+import { parseJest } from './jest';
+import { parseJsonReport } from './jsonreport';
+import { parseEslint, parseHadolint, parseShellcheck } from './lintfmt';
+import { parseModelGate } from './modelgate';
 import { parsePackages } from './packages';
 import { parsePytest } from './pytest';
-import { parseRunner } from './runner';
+import { parseNetwork, parseRunner } from './runner';
 import { parseSnyk } from './snyk';
 import { parseTrivy } from './trivy';
+import { parseVulnTable } from './vulntable';
 
 /** Every parser; the highest-priority match on the failing step decides. */
 export const parsers: ReadonlyArray<{ name: string; parse: Parser }> = [
@@ -21,7 +27,15 @@ export const parsers: ReadonlyArray<{ name: string; parse: Parser }> = [
   { name: 'snyk', parse: parseSnyk },
   { name: 'trivy', parse: parseTrivy },
   { name: 'git-push', parse: parseGitPush },
+  { name: 'json-report', parse: parseJsonReport },
   { name: 'pytest', parse: parsePytest },
+  { name: 'jest', parse: parseJest },
+  { name: 'go-test', parse: parseGoTest },
+  { name: 'eslint', parse: parseEslint },
+  { name: 'hadolint', parse: parseHadolint },
+  { name: 'shellcheck', parse: parseShellcheck },
+  { name: 'vuln-table', parse: parseVulnTable },
+  { name: 'model-gate', parse: parseModelGate },
   { name: 'buildx', parse: parseBuildx },
   { name: 'flake8', parse: parseFlake8 },
   { name: 'packages', parse: parsePackages },
@@ -29,6 +43,7 @@ export const parsers: ReadonlyArray<{ name: string; parse: Parser }> = [
   { name: 'compiler', parse: parseCompilerLike },
   { name: 'vuln-ids', parse: parseVulnIds },
   { name: 'registry', parse: parseRegistry },
+  { name: 'network', parse: parseNetwork },
 ];
 
 /** Runs every parser on the failing step; returns all matches, best first. */

@@ -2,7 +2,7 @@ import type { Finding, Parser } from '../types';
 import { uniqueBy } from './util';
 
 /** pip and npm install errors. */
-export const parsePackages: Parser = (lines) => {
+export const parsePackages: Parser = (lines, command) => {
   const findings: Finding[] = [];
   for (const l of lines) {
     let m = /ERROR: (?:Could not find a version that satisfies the requirement|No matching distribution found for) (\S+)/.exec(l);
@@ -19,7 +19,8 @@ export const parsePackages: Parser = (lines) => {
       continue;
     }
     if ((m = /^npm (?:error|ERR!) code (E[A-Z0-9]+)/.exec(l))) {
-      findings.push({ tool: 'npm', message: `npm ${m[1]}`, rule: m[1] });
+      const detail = lines.find((d) => /^npm (?:error|ERR!) \d{3} /.test(d));
+      findings.push({ tool: 'npm', message: detail ? detail.replace(/^npm (?:error|ERR!) /, '') : `npm ${m[1]}`, rule: m[1] });
       continue;
     }
     if ((m = /^npm (?:error|ERR!) (404 Not Found - GET (\S+))/.exec(l))) {
@@ -31,7 +32,7 @@ export const parsePackages: Parser = (lines) => {
   const npm404 = findings.find((f) => f.tool === 'npm' && f.id);
   const merged = npm404 ? findings.filter((f) => !(f.tool === 'npm' && !f.id && f.rule === npm404.rule)) : findings;
   return {
-    failureType: 'build',
+    failureType: /\b(npm|pnpm|yarn) publish\b/.test(command) ? 'deploy' : 'build',
     tool: merged[0].tool,
     findings: uniqueBy(merged, (f) => `${f.tool}:${f.message}`),
     priority: 55,

@@ -28,7 +28,7 @@ export const parsePytest: Parser = (lines, command) => {
   }
   const eLines = lines.filter((l) => /^E\s{2,}/.test(l)).map((l) => l.replace(/^E\s+/, ''));
   for (const l of lines) {
-    let m = /^(FAILED|ERROR) ([\w./-]+\.py)(?:::([\w[\]\-.:, ]+?))?(?: - (.*))?$/.exec(l);
+    let m = /^(FAILED|ERROR) ([\w./-]+\.py)(?:::(\w[^\s[]*(?:\[.*?\])?))?(?: - (.*))?$/.exec(l);
     if (m) {
       const [, status, file, test, msg] = m;
       const id = test ? `${file}::${test}` : file;

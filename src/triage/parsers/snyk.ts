@@ -35,5 +35,7 @@ export const parseSnyk: Parser = (lines, command) => {
   }
   if (!findings.length) return undefined;
   if (!/snyk/i.test(command) && !lines.some((l) => /snyk/i.test(l))) return undefined;
+  const target = (json as { displayTargetFile?: string } | undefined)?.displayTargetFile ?? /^Target file:\s+(\S+)/.exec(lines.find((l) => /^Target file:/.test(l.trim()))?.trim() ?? '')?.[1];
+  if (target) for (const f of findings) f.message += ` (${target})`;
   return { failureType: 'sca', tool: 'snyk', findings: uniqueBy(findings, (f) => `${f.id}:${f.message}`), priority: 80, evidence: lines.filter((l) => /✗|"id": "SNYK|Tested \d+ dependencies/.test(l)).slice(0, 6) };
 };

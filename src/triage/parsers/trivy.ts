@@ -1,8 +1,10 @@
 import type { Finding, FailureType, Parser } from '../types';
 import { extractJson, sev, uniqueBy } from './util';
+import { scanned } from './vulntable';
 
 interface TrivyJson {
   ArtifactType?: string;
+  ArtifactName?: string;
   Results?: Array<{
     Target: string;
     Class?: string;
@@ -29,11 +31,12 @@ export const parseTrivy: Parser = (lines, command) => {
     if (json.ArtifactType && json.ArtifactType !== 'container_image') type = 'sca';
     for (const r of json.Results) {
       for (const v of r.Vulnerabilities ?? []) {
-        findings.push({ tool: 'trivy', message: `${v.PkgName} ${v.InstalledVersion}${v.FixedVersion ? ` → fixed in ${v.FixedVersion}` : ' (no fix yet)'}${v.Title ? `: ${v.Title}` : ''}`, id: v.VulnerabilityID, severity: sev(v.Severity), file: r.Target });
+        findings.push({ tool: 'trivy', message: `${v.PkgName}@${v.InstalledVersion}${v.FixedVersion ? ` → fixed in ${v.FixedVersion}` : ' (no fix yet)'}${json.ArtifactName ? ` in ${json.ArtifactName}` : ''}${v.Title ? `: ${v.Title}` : ''}`, id: v.VulnerabilityID, severity: sev(v.Severity), file: r.Target });
       }
     }
   } else {
     let lastPkg = '';
+    const target = scanned(command);
     for (const l of lines) {
       if (!l.startsWith('│')) continue;
       const cells = l.split('│').slice(1, -1).map((c) => c.trim());
@@ -41,7 +44,7 @@ export const parseTrivy: Parser = (lines, command) => {
       const [pkg, id, severity, , installed, fixed, title] = cells.length >= 7 ? cells : [cells[0], cells[1], cells[2], '', cells[3], cells[4], cells[5]];
       if (pkg) lastPkg = pkg;
       if (!/^(CVE-\d{4}-\d+|GHSA-[\w-]+|[A-Z]+-\d{4}-[\w-]+|DLA-[\d-]+|DSA-[\d-]+)$/.test(id)) continue;
-      findings.push({ tool: 'trivy', message: `${lastPkg} ${installed}${fixed ? ` → fixed in ${fixed}` : ' (no fix yet)'}${title ? `: ${title}` : ''}`, id, severity: sev(severity) });
+      findings.push({ tool: 'trivy', message: `${lastPkg}@${installed}${fixed ? ` → fixed in ${fixed}` : ' (no fix yet)'}${target ? ` in ${target}` : ''}${title ? `: ${title}` : ''}`, id, severity: sev(severity) });
     }
   }
   if (!findings.length) return undefined;

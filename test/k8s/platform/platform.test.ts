@@ -66,12 +66,12 @@ describe('kube-prometheus-stack', () => {
 
 describe('KServe', () => {
   const [crd, controller] = apps(Kserve);
-  test('CRDs are their own Application, server-side applied, never cascade-deleted; the controller runs RawDeployment', () => {
+  test('CRDs are their own Application, server-side applied, never cascade-deleted; the controller runs Standard (formerly RawDeployment)', () => {
     expect(crd.spec.source.chart).toBe('kserve-crd');
     expect(crd.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
     expect(crd.metadata.finalizers).toBeUndefined();
-    expect(controller.spec.source.chart).toBe('kserve');
-    expect(controller.spec.source.helm.valuesObject.kserve.controller.deploymentMode).toBe('RawDeployment');
+    expect(controller.spec.source.chart).toBe('kserve-resources');
+    expect(controller.spec.source.helm.valuesObject.kserve.controller.deploymentMode).toBe('Standard');
     expect(Number(crd.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeLessThan(Number(controller.metadata.annotations['argocd.argoproj.io/sync-wave']));
   });
 });
@@ -111,7 +111,7 @@ describe('own charts', () => {
     expect(byName(objs, 'mlflow').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     const egress = byName(objs, 'runner-egress').spec.egress;
     expect(egress[0]).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 443 }] });
-    expect(egress[1]).toEqual({ to: [{ ipBlock: { cidr: '192.168.10.0/24' } }], ports: [{ protocol: 'TCP', port: 6443 }] });
+    expect(egress[1]).toEqual({ to: [{ ipBlock: { cidr: '192.168.1.0/24' } }], ports: [{ protocol: 'TCP', port: 6443 }] });
     expect(byName(objs, 'runner-egress').spec.ingress).toBeUndefined();
   });
 

@@ -12,13 +12,13 @@ import { REPO_ROOT } from './dist';
  *   the OpenAPI spec of Kubernetes 1.30 (the pinned minor, `kubernetesMinor`): every field name and
  *   type of every model, and the required fields (non-optional properties of the generated types).
  * - Custom kinds: against the `openAPIV3Schema` of their CRD, read in place from
- *   `../shared/reference/crds/` (never copied), with Kubernetes' structural-schema semantics:
+ *   `vendor/crds/` (verbatim upstream files; vendor/README.md), with Kubernetes' structural-schema semantics:
  *   unknown fields are errors unless the schema says `x-kubernetes-preserve-unknown-fields`.
  *
  * Every error names the JSON path (`spec.template.spec.containers[0].imagee: unknown field`).
  */
 
-export const CRD_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'reference', 'crds');
+export const CRD_DIR = path.join(REPO_ROOT, 'vendor', 'crds');
 
 export interface SchemaError { readonly path: string; readonly message: string }
 
@@ -259,3 +259,10 @@ export function mutationTargets(obj: any): { strict: string[][]; required: strin
 }
 
 export const formatPath = fmt;
+
+/** Errors of a value against a Kubernetes 1.30 core model (e.g. V1ResourceRequirements), paths relative to the value. */
+export function validateCoreModel(value: unknown, model: string): SchemaError[] {
+  const errors: SchemaError[] = [];
+  checkModel(value, model, [], errors);
+  return errors;
+}
