@@ -35,7 +35,8 @@ export interface JobSpec {
   readonly if?: string;
   readonly env?: Record<string, string>;
   readonly outputs?: Record<string, { stepId: string; outputName: string }>;
-  readonly concurrency?: { group: string; cancelInProgress: boolean };
+  /** `queue: 'max'` keeps up to 100 pending runs in FIFO order instead of one replaced by the next. */
+  readonly concurrency?: { group: string; cancelInProgress: boolean; queue?: 'max' };
 }
 
 /** Builds a projen job from a JobSpec. */
@@ -50,7 +51,7 @@ export function job(spec: JobSpec): Job {
     env: spec.env,
     outputs: spec.outputs,
     concurrency: spec.concurrency
-      ? { 'group': spec.concurrency.group, 'cancel-in-progress': spec.concurrency.cancelInProgress }
+      ? { 'group': spec.concurrency.group, 'cancel-in-progress': spec.concurrency.cancelInProgress, ...(spec.concurrency.queue ? { queue: spec.concurrency.queue } : {}) }
       : undefined,
     steps: spec.steps,
   };
