@@ -5,6 +5,7 @@ import { registerAnalyzeAlert } from './analyze-alert';
 import { registerAnalyzeDrift } from './analyze-drift';
 import { registerTriage } from './triage';
 import { registerDiffDist } from './diff-dist';
+import { registerDoctor } from './doctor';
 
 /** Registers one subcommand on the program. One file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;
@@ -18,4 +19,5 @@ export const commands: RegisterCommand[] = [
   registerAnalyzeAlert,
   registerAnalyzeDrift,
   registerDiffDist,
+  registerDoctor,
 ];
