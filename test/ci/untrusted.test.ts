@@ -13,7 +13,7 @@ import { HOMELAB_RUNNER } from '../../src/ci/lib/jobs';
 
 const dir = join(__dirname, '..', '..', '.github', 'workflows');
 
-interface Step { name?: string; run?: string; uses?: string; env?: Record<string, unknown> }
+interface Step { name?: string; run?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, unknown> }
 interface Job { 'runs-on': unknown; 'env'?: Record<string, unknown>; 'steps'?: Step[]; 'concurrency'?: unknown }
 interface Workflow { on: Record<string, unknown>; env?: Record<string, unknown>; concurrency?: unknown; jobs: Record<string, Job> }
 
@@ -119,6 +119,24 @@ describe('secrets live at step level only', () => {
       .filter((s) => Object.values(s.env ?? {}).some((v) => SECRET.test(String(v))))
       .map((s) => `${id}: ${s.name}`));
     expect(leaks).toEqual([]);
+  });
+
+  it.each(workflows)('%s: no checkout persists credentials in .git/config (npm ci would run with them)', (_file, w) => {
+    const persisting = Object.entries(w.jobs).flatMap(([id, j]) => (j.steps ?? [])
+      .filter((s) => s.uses?.startsWith('actions/checkout@') && s.with?.['persist-credentials'] !== false)
+      .map(() => id));
+    expect(persisting).toEqual([]);
+  });
+
+  it.each(workflows)('%s: the GitHub App token is minted after npm ci, with explicit permissions only', (_file, w) => {
+    for (const [id, j] of Object.entries(w.jobs)) {
+      const steps = j.steps ?? [];
+      const mint = steps.findIndex((s) => s.uses?.startsWith('actions/create-github-app-token@'));
+      if (mint < 0) continue;
+      const install = steps.findIndex((s) => /\bnpm\s+(ci|install)\b/.test(s.run ?? ''));
+      expect({ job: id, mintedAfterInstall: install < 0 || mint > install }).toEqual({ job: id, mintedAfterInstall: true });
+      expect(Object.keys(steps[mint].with ?? {}).filter((k) => k.startsWith('permission-')).length).toBeGreaterThan(0);
+    }
   });
 
   it('the detector sees the forms we use', () => {

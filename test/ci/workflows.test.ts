@@ -132,7 +132,9 @@ describe('model-ci-ct-cd', () => {
   test('release bumps with the GitHub App token, on main only', () => {
     const release = wf.jobs[J.RELEASE];
     expect(release.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
-    expect(release.steps[0].uses).toBe(uses('createGithubAppToken'));
+    // Minted after npm ci, contents: write only (test/ci/untrusted.test.ts checks the order everywhere).
+    const mint = release.steps.find((s: { uses?: string }) => s.uses === uses('createGithubAppToken'));
+    expect(mint.with['permission-contents']).toBe('write');
     const bump = release.steps.find((s: { run?: string }) => s.run?.includes('bump-image')).run;
     expect(bump).toBe('npx mlops bump-image --image "$IMAGE" --digest "$DIGEST" --model-version "$MODEL_VERSION" --run-id "$RUN_ID" --commit --push');
   });

@@ -130,7 +130,7 @@ export function setupPython(requirements: string[]): JobStep[] {
  * enough: pushing to a protected main, and opening pull requests whose checks must run (events
  * created with GITHUB_TOKEN do not trigger workflows). See docs/github-app.md.
  */
-export function appToken(id = 'app-token'): JobStep {
+export function appToken(permissions: Record<string, 'read' | 'write'>, id = 'app-token'): JobStep {
   return {
     id,
     name: 'GitHub App token',
@@ -138,7 +138,26 @@ export function appToken(id = 'app-token'): JobStep {
     with: {
       'app-id': '${{ vars.MLOPS_APP_ID }}',
       'private-key': '${{ secrets.MLOPS_APP_PRIVATE_KEY }}',
+      // Only what the job needs, not every permission of the installation (permission-<name> inputs).
+      ...Object.fromEntries(Object.entries(permissions).map(([k, v]) => [`permission-${k}`, v])),
     },
+  };
+}
+
+/**
+ * Hands the App token to git for the pushes that follow. Placed after `npm ci`, so install scripts
+ * never find it in .git/config (checkout persists no credentials in these jobs).
+ */
+export function gitCredentials(tokenExpr = '${{ steps.app-token.outputs.token }}'): JobStep {
+  return {
+    name: 'Git credentials (the App token, after npm ci)',
+    env: { APP_TOKEN: tokenExpr },
+    run: [
+      'set -euo pipefail',
+      'header=$(printf "x-access-token:%s" "$APP_TOKEN" | base64 -w0)',
+      'echo "::add-mask::${header}"',
+      'git config --local "http.${GITHUB_SERVER_URL}/.extraheader" "AUTHORIZATION: basic ${header}"',
+    ].join('\n'),
   };
 }
 
