@@ -39,8 +39,9 @@ export async function runDoctor(
       homelabWorkflows: HOMELAB_WORKFLOWS,
     });
     for (const f of findings) err.write(formatFinding(f) + '\n');
-    if (findings.length === 0) out.write(`doctor: ${repository}: fork pull requests cannot reach the homelab runners unapproved\n`);
-    return findings.length === 0 ? 0 : 1;
+    const unsafe = findings.filter((f) => f.level !== 'note').length;
+    if (unsafe === 0) out.write(`doctor: ${repository}: fork pull requests cannot reach the homelab runners unapproved\n`);
+    return unsafe === 0 ? 0 : 1;
   } catch (e) {
     err.write(`mlops doctor: ${(e as Error).message}\n`);
     return 1;

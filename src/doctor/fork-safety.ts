@@ -28,6 +28,8 @@ export interface Finding {
   readonly setting: string;
   readonly problem: string;
   readonly fix: string;
+  /** `note`: not unsafe, but something will not work (e.g. a homelab workflow the group does not select). */
+  readonly level?: 'note';
 }
 
 export interface ForkSafetyOptions {
@@ -167,6 +169,13 @@ async function runnerGroupFindings(
         findings.push({ setting, problem: `runner group "${group.name}" admits "${w}", not a workflow of ${opts.repository} at ${defaultRef.slice(1)} or a commit`, fix: `${where}: remove it, or pin it to @refs/heads/${repository.default_branch}` });
       }
     }
+    const selected = new Set((group.selected_workflows ?? []).map((w) => w.toLowerCase()));
+    for (const file of opts.homelabWorkflows) {
+      const wanted = ref(opts.repository, file, repository.default_branch);
+      if (!selected.has(wanted.toLowerCase())) {
+        findings.push({ level: 'note', setting, problem: `runner group "${group.name}" does not select ${wanted}: its homelab jobs wait for a runner forever`, fix: `${where}: add it` });
+      }
+    }
   }
   if (repository.private && group.allows_public_repositories) {
     findings.push({ setting, problem: `runner group "${group.name}" allows public repositories (allows_public_repositories is true)`, fix: `${where}: clear "Allow public repositories"` });
@@ -181,5 +190,5 @@ export function ref(repository: string, file: string, branch: string): string {
 
 /** One line per finding, for stderr. */
 export function formatFinding(f: Finding): string {
-  return `unsafe: ${f.setting}: ${f.problem}. Fix: ${f.fix}`;
+  return `${f.level ?? 'unsafe'}: ${f.setting}: ${f.problem}. Fix: ${f.fix}`;
 }

@@ -153,6 +153,15 @@ describe('mlops doctor (exit codes and output)', () => {
     expect(r.stdout).toContain('cannot reach the homelab runners unapproved');
   });
 
+  it('a homelab workflow missing from the selection is a note (its jobs would never run), not unsafe', async () => {
+    const s = safe();
+    s.runnerGroups![1].selected_workflows = s.runnerGroups![1].selected_workflows.filter((w) => !w.includes('drift-analysis'));
+    expect(await check(s)).toEqual([expect.objectContaining({ level: 'note', problem: expect.stringContaining('acme/model/.github/workflows/drift-analysis.yml@refs/heads/main') })]);
+    const r = await doctor(s, {});
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^note: homelab runner group: /);
+  });
+
   it('1 with one line per unsafe setting, naming it and the fix', async () => {
     const s = safe();
     s.runnerGroups![1].restricted_to_workflows = false;
