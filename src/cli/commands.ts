@@ -7,6 +7,7 @@ import { registerPinImages } from './pin-images';
 import { registerTriage } from './triage';
 import { registerDiffDist } from './diff-dist';
 import { registerEval } from './eval';
+import { registerDoctor } from './doctor';
 
 /** Registers one subcommand on the program. One file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;
@@ -22,4 +23,5 @@ export const commands: RegisterCommand[] = [
   registerDiffDist,
   registerPinImages,
   registerEval,
+  registerDoctor,
 ];
