@@ -184,6 +184,27 @@ describe('rehearsal of every generated workflow (happy paths, and the guards of 
     ok(await run('platform-ci', { event: 'pull_request' }));
   }, 600_000);
 
+  test('images on a pull request: names and checkouts run, builds and scans are skipped (no Docker engine), no push, no pin', async () => {
+    const r = await run('images', { event: 'pull_request' });
+    // HEAD's src/config/images.json still holds the placeholder digest for the MLflow base image (only a
+    // networked `mlops pin-images` can fill it), so the generated guard stops the mlflow job, as on GitHub.
+    expect(r.failures).toEqual([
+      expect.stringMatching(/^images\.yml › mlflow › Base image pinned: exit code 1\n::error::ghcr\.io\/mlflow\/mlflow:\S+ has the placeholder digest/),
+      expect.stringMatching(/^images\.yml › gate › Fail when a needed job failed or was cancelled: exit code 1/),
+    ]);
+    expect(ran(r, 'platform', /^Image name/)[0]).toMatchObject({ kind: 'run', conclusion: 'success' });
+    expect(ran(r, 'platform', /^Build /)[0]).toMatchObject({ kind: 'skipped', skip: expect.objectContaining({ category: 'image-build' }) });
+    expect(ran(r, 'platform', /^Push the scanned image/)[0]).toMatchObject({ kind: 'not-run' });
+    expect(r.jobs.map((j) => [j.id, j.result])).toEqual([['platform', 'success'], ['mlflow', 'failure'], ['pin', 'skipped'], ['gate', 'failure']]);
+  }, 300_000);
+
+  test('renovate on workflow_dispatch: App token, checkout, npm ci; the Renovate downloads are skipped', async () => {
+    const r = await run('renovate', { event: 'workflow_dispatch', vars: { MLOPS_APP_ID: '12345' }, secrets: { MLOPS_APP_PRIVATE_KEY: 'rehearsal-private-key' } });
+    ok(r);
+    expect(ran(r, 'renovate', /^Install npm dependencies/)[0]).toMatchObject({ kind: 'run', conclusion: 'success' });
+    expect(ran(r, 'renovate', /^Renovate$/)[0]).toMatchObject({ kind: 'skipped', skip: expect.objectContaining({ category: 'registry' }) });
+  }, 300_000);
+
   // dist-diff and dist-diff-comment arrive with the snapshot-review branch (issue 13, item 5); where
   // they are not committed there is nothing to rehearse, and the check below still demands every file.
   const has = (wf: string) => committed.includes(`.github/workflows/${wf}.yml`);
