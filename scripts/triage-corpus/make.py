@@ -113,16 +113,47 @@ def project(name, files):
     return ws
 
 
+def _runner_path_map():
+    """This machine's paths → what a hosted runner shows for the same thing, longest first: the
+    venvs and the interpreter they were built from (setup-python's tool cache), then the home
+    directory. Applied to every log line and report, so logs, artifacts and derived-from.txt agree."""
+    hosted_python = "/opt/hostedtoolcache/Python/{}.{}.{}/x64".format(*sys.version_info[:3])
+    pairs = []
+    for bindir in [TOOLS, TRAIN, *([pathlib.Path(EXTRA_TOOLS)] if EXTRA_TOOLS else [])]:
+        venv = bindir.parent
+        for p in {str(venv), os.path.realpath(venv)}:
+            pairs.append((p, hosted_python))
+        cfg = venv / "pyvenv.cfg"
+        if cfg.exists():
+            home = next((l.split("=", 1)[1].strip() for l in cfg.read_text().splitlines() if l.startswith("home")), "")
+            if home:
+                pairs.append((str(pathlib.Path(home).parent), hosted_python))
+    home = os.path.expanduser("~")
+    if home not in ("/home/runner", "/"):
+        pairs.append((home + "/", "/home/runner/"))
+    return sorted(set(pairs), key=lambda kv: -len(kv[0]))
+
+
+RUNNER_PATHS = _runner_path_map()
+
+
+def as_on_runner(text):
+    text = text.replace(str(NODE), "/home/runner/.npm/_npx/4f1c")
+    for machine, runner in RUNNER_PATHS:
+        text = text.replace(machine, runner)
+    return text
+
+
 def run(cmd, ws, env=None):
     """Runs a shell command as a CI step would (no TTY); returns (output lines, exit code)."""
     e = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0", "CI": "true", "PATH": f"{NODE_BIN}:{TRAIN}:{EXTRA_TOOLS + ':' if EXTRA_TOOLS else ''}{TOOLS}:{os.environ['PATH']}", **(env or {})}
     p = subprocess.run(["bash", "-c", cmd], cwd=ws, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
-    out = p.stdout.replace(str(NODE), "/home/runner/.npm/_npx/4f1c").splitlines()
+    out = as_on_runner(p.stdout).splitlines()
     return out, p.returncode
 
 
 def read(ws, rel):
-    return (ws / rel).read_text()
+    return as_on_runner((ws / rel).read_text())
 
 
 CASES = []

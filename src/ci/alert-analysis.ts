@@ -32,9 +32,16 @@ export class AlertAnalysisWorkflow extends Component {
     this.workflow = createWorkflow(project, {
       name: 'alert-analysis',
       triggers: { repositoryDispatch: { types: [dispatchEventTypes.alert] } },
-      // A re-notified group waits for the running analysis of the same group instead of racing its post.
+      // One group per gateway outbox entry, never per alert group: GitHub keeps one pending run per
+      // group and cancels it when a newer one queues, even with cancel-in-progress false ("Control the
+      // concurrency of workflows and jobs", docs.github.com), so a groupKey group lost firing(A+B) or a
+      // resolved notification queued behind a running firing(A). Keyed on outboxId, distinct
+      // notifications never share a group; only a re-delivery of the same entry (the gateway's
+      // at-least-once retry) can replace a pending twin, which carries the same payload. Twin posts for
+      // one alert group are made idempotent by the GitHub sink (one open issue per dedupe key, a racing
+      // duplicate closed: src/analysis/sinks/github.ts).
       concurrency: {
-        group: '${{ github.workflow }}-${{ github.event.client_payload.group.groupKey || github.run_id }}',
+        group: '${{ github.workflow }}-${{ github.event.client_payload.outboxId || github.run_id }}',
         cancelInProgress: false,
       },
     });
@@ -45,16 +52,17 @@ export class AlertAnalysisWorkflow extends Component {
         // issues: write posts (or updates, by dedupe key) the report issue; the cluster is only read.
         permissions: { contents: JobPermission.READ, issues: JobPermission.WRITE },
         timeoutMinutes: options.timeoutMinutes ?? 15,
-        env: {
-          GITHUB_TOKEN: '${{ github.token }}',
-          PROMETHEUS_URL: '${{ vars.PROMETHEUS_URL }}',
-          ...llmEnv(options.llm ?? DEFAULT_WORKFLOW_LLM),
-        },
+        env: { PROMETHEUS_URL: '${{ vars.PROMETHEUS_URL }}' },
         steps: [
           // Full history: the analysis dates the most recent rollout from the git history of release.json.
           checkout({ fullHistory: true }),
           ...setupNode(),
-          { name: 'mlops analyze-alert', run: withLlm(options.llm ?? DEFAULT_WORKFLOW_LLM, 'npx mlops analyze-alert --alert "$GITHUB_EVENT_PATH" --sink github') },
+          {
+            name: 'mlops analyze-alert',
+            // Tokens only in this step: never in the environment of checkout, setup-node or npm ci's install scripts.
+            env: { GITHUB_TOKEN: '${{ github.token }}', ...llmEnv(options.llm ?? DEFAULT_WORKFLOW_LLM) },
+            run: withLlm(options.llm ?? DEFAULT_WORKFLOW_LLM, 'npx mlops analyze-alert --alert "$GITHUB_EVENT_PATH" --sink github'),
+          },
         ],
       }),
     });

@@ -95,7 +95,6 @@ export class DistDiffWorkflow extends Component {
         group: 'dist-diff-comment-${{ github.event.workflow_run.head_repository.full_name }}-${{ github.event.workflow_run.head_branch }}',
         cancelInProgress: false,
       },
-      env: { GITHUB_TOKEN: '${{ github.token }}' },
       steps: [
         // The default branch's code (this repository's), never the pull request's.
         checkout(),
@@ -107,7 +106,9 @@ export class DistDiffWorkflow extends Component {
         },
         {
           name: 'Re-validate and post (create or update the one comment)',
+          // The write token only in this step, never during npm ci.
           env: {
+            GITHUB_TOKEN: '${{ github.token }}',
             HEAD_SHA: '${{ github.event.workflow_run.head_sha }}',
             HEAD_REPO: '${{ github.event.workflow_run.head_repository.full_name }}',
             // Empty for fork pull requests (GitHub leaves workflow_run.pull_requests empty for them, github/docs#22501);

@@ -50,7 +50,10 @@ export class DriftAnalysisWorkflow extends Component {
         workflowDispatch: {},
       },
       // One analysis at a time: drift episodes (the P1 issue's dedupe) depend on the order of results.
-      concurrency: { group: '${{ github.workflow }}', cancelInProgress: false },
+      // queue: max keeps up to 100 pending runs in FIFO order instead of GitHub's default of one pending
+      // run replaced by the next (which lost a dispatched trigger's alert group); GitHub changelog
+      // 2026-05-07 "concurrency groups now allow larger queues". Only valid with cancel-in-progress false.
+      concurrency: { group: '${{ github.workflow }}', cancelInProgress: false, queue: 'max' },
     });
     this.workflow.addJobs({ [DriftAnalysisJobs.ANALYZE]: this.analyzeJob() });
   }
@@ -68,10 +71,6 @@ export class DriftAnalysisWorkflow extends Component {
         MODEL: model,
         WINDOW_HOURS: String(this.options.windowHours ?? 24),
         MLOPS_STATE_DIR: STATE_DIR,
-        GITHUB_TOKEN: '${{ github.token }}',
-        ...llmEnv(this.options.llm ?? DEFAULT_WORKFLOW_LLM),
-        SLACK_BOT_TOKEN: '${{ secrets.SLACK_BOT_TOKEN }}',
-        SLACK_WEBHOOK_URL: '${{ secrets.SLACK_WEBHOOK_URL }}',
       },
       steps: [
         checkout(),
@@ -85,7 +84,12 @@ export class DriftAnalysisWorkflow extends Component {
         {
           id: 'analyze',
           name: 'mlops analyze-drift (online) --act',
+          // Tokens only in this step: never in the environment of checkout, setup-node or npm ci's install scripts.
           env: {
+            GITHUB_TOKEN: '${{ github.token }}',
+            ...llmEnv(this.options.llm ?? DEFAULT_WORKFLOW_LLM),
+            SLACK_BOT_TOKEN: '${{ secrets.SLACK_BOT_TOKEN }}',
+            SLACK_WEBHOOK_URL: '${{ secrets.SLACK_WEBHOOK_URL }}',
             GATEWAY_URL: '${{ vars.GATEWAY_URL }}',
             GATEWAY_TOKEN: '${{ secrets.GATEWAY_TOKEN }}',
             MLFLOW_TRACKING_URI: '${{ vars.MLFLOW_TRACKING_URI }}',

@@ -2,7 +2,7 @@ import { Component, github, Project } from 'projen';
 import { IMAGES_FILE, isPlaceholder, UpstreamImageName } from '../config/image-pins';
 import { imageRef, imagePins } from '../config/versions';
 import { uses } from './lib/actions';
-import { appToken, checkout, gateJob, gitIdentity, HOSTED_RUNNER, job, NOT_FROM_FORK, READ_ONLY, setupNode } from './lib/jobs';
+import { appToken, checkout, gateJob, gitCredentials, gitIdentity, HOSTED_RUNNER, job, NOT_FROM_FORK, READ_ONLY, setupNode } from './lib/jobs';
 import { createWorkflow } from './lib/workflow';
 
 const { JobPermission } = github.workflows;
@@ -194,10 +194,12 @@ export class ImagesWorkflow extends Component {
       needs: builds.map((b) => b.jobId),
       if: this.onRelease,
       steps: [
-        appToken(),
-        checkout({ fullHistory: true, persistCredentials: true, token: '${{ steps.app-token.outputs.token }}', ref: this.branch }),
-        gitIdentity(),
+        // The App token is minted after npm ci and reaches git only then: install scripts never see it.
+        checkout({ fullHistory: true, ref: this.branch }),
         ...setupNode(),
+        appToken({ contents: 'write' }),
+        gitIdentity(),
+        gitCredentials(),
         {
           name: 'mlops pin-images --built … --commit --push',
           env,

@@ -6,6 +6,7 @@ import {
   appToken,
   checkout,
   gateJob,
+  gitCredentials,
   gitIdentity,
   HOMELAB_RUNNER,
   HOSTED_RUNNER,
@@ -350,10 +351,12 @@ export class ModelPipelineWorkflow extends Component {
       needs: [J.TRAIN, J.IMAGE],
       if: this.onRelease,
       steps: [
-        appToken(),
-        checkout({ fullHistory: true, persistCredentials: true, token: '${{ steps.app-token.outputs.token }}', ref: this.releaseBranch }),
-        gitIdentity(),
+        // The App token is minted after npm ci and reaches git only then: install scripts never see it.
+        checkout({ fullHistory: true, ref: this.releaseBranch }),
         ...setupNode(),
+        appToken({ contents: 'write' }),
+        gitIdentity(),
+        gitCredentials(),
         {
           name: 'mlops bump-image --commit --push',
           env: {

@@ -123,11 +123,14 @@ export class RenovateWorkflow extends Component {
         permissions: READ_ONLY,
         timeoutMinutes: 60,
         steps: [
-          appToken(),
           checkout(),
           // Renovate 44 needs Node 24 (its engines field); the repository's own commands run on it too.
           { name: 'Set up Node (Renovate)', uses: uses('setupNode'), with: { 'node-version': renovateNodeVersion, 'cache': 'npm' } },
           { name: 'Install npm dependencies (lockfile; the post-upgrade tasks run projen)', run: 'npm ci --no-audit --no-fund' },
+          // Minted after npm ci: install scripts never run while it exists.
+          // Branches and commits (contents), its pull requests, the dependency dashboard issue, and workflows: a
+          // post-upgrade `npx projen` rewrites .github/workflows when an action SHA in versions.ts moves.
+          appToken({ 'contents': 'write', 'pull-requests': 'write', 'issues': 'write', 'workflows': 'write' }),
           { name: 'Set up Python', uses: uses('setupPython'), with: { 'python-version': ciPythonVersion } },
           { name: 'uv for the pip-compile manager (hash-pinned)', run: 'python -m pip install --require-hashes --no-deps -r requirements/renovate.txt' },
           { name: 'Validate renovate.json (Renovate\'s own validator)', run: `npx --yes --package ${renovate} -- renovate-config-validator --strict renovate.json` },

@@ -1,7 +1,7 @@
 import { Component, github, Project } from 'projen';
 import { uses } from './lib/actions';
 import { DEFAULT_IMAGE, imageJob } from './lib/image';
-import { appToken, checkout, gateJob, gitIdentity, HOMELAB_RUNNER, HOSTED_RUNNER, job, READ_ONLY, setupNode, setupPython } from './lib/jobs';
+import { appToken, checkout, gateJob, gitCredentials, gitIdentity, HOMELAB_RUNNER, HOSTED_RUNNER, job, READ_ONLY, setupNode, setupPython } from './lib/jobs';
 import { readModelMetadata } from './lib/model';
 import { createWorkflow } from './lib/workflow';
 import { dispatchEventTypes } from '../contracts/dispatch';
@@ -212,10 +212,12 @@ export class RetrainWorkflow extends Component {
       timeoutMinutes: 15,
       needs: [J.TRAIN, J.IMAGE],
       steps: [
-        appToken(),
-        checkout({ fullHistory: true, persistCredentials: true, token: '${{ steps.app-token.outputs.token }}', ref: base }),
-        gitIdentity(),
+        // The App token is minted after npm ci and reaches git only then: install scripts never see it.
+        checkout({ fullHistory: true, ref: base }),
         ...setupNode(),
+        appToken({ 'contents': 'write', 'pull-requests': 'write' }),
+        gitIdentity(),
+        gitCredentials(),
         {
           name: 'bump-image on a branch, pull request for review',
           env: {

@@ -58,7 +58,8 @@ export class TriageWorkflow extends Component {
       permissions: { contents: JobPermission.READ, actions: JobPermission.READ },
       timeoutMinutes: 10,
       if: "github.event.workflow_run.conclusion == 'failure'",
-      env: { RUN_ID: '${{ github.event.workflow_run.id }}', GITHUB_TOKEN: '${{ github.token }}' },
+      // The token is given to the steps that call GitHub, never to checkout, setup-node or npm ci.
+      env: { RUN_ID: '${{ github.event.workflow_run.id }}' },
       outputs: {
         'dedupe-key': { stepId: 'report', outputName: 'dedupe-key' },
       },
@@ -69,12 +70,13 @@ export class TriageWorkflow extends Component {
         {
           name: 'Triage (provider from configured keys; offline without)',
           if: SAME_REPO,
-          env: llmEnv(this.llm),
+          env: { GITHUB_TOKEN: '${{ github.token }}', ...llmEnv(this.llm) },
           run: withLlm(this.llm, 'npx mlops triage --repo "$GITHUB_REPOSITORY" --run-id "$RUN_ID" --json --out triage-report'),
         },
         {
           name: 'Triage a fork run (offline provider, no secrets)',
           if: `!(${SAME_REPO})`,
+          env: { GITHUB_TOKEN: '${{ github.token }}' },
           run: 'npx mlops triage --repo "$GITHUB_REPOSITORY" --run-id "$RUN_ID" --offline --json --out triage-report',
         },
         {
@@ -107,13 +109,14 @@ export class TriageWorkflow extends Component {
       needs: [TriageJobs.ANALYZE],
       if: SAME_REPO,
       // Two failures with one key post one issue: the second waits for the first, then finds and updates it.
-      concurrency: { group: 'triage-post-${{ needs.analyze.outputs.dedupe-key }}', cancelInProgress: false },
-      env: { GITHUB_TOKEN: '${{ github.token }}' },
+      // queue: max, so a third failure queued meanwhile does not replace (cancel) the second's post.
+      concurrency: { group: 'triage-post-${{ needs.analyze.outputs.dedupe-key }}', cancelInProgress: false, queue: 'max' },
       steps: [
         checkout(),
         ...setupNode(),
         { name: 'Report from the analysis job', uses: uses('downloadArtifact'), with: { name: 'triage-report', path: 'triage-report' } },
-        { name: 'Post to GitHub', run: 'npx mlops triage --from-report triage-report/report.json --sink github' },
+        // The write token only in this step, never during npm ci.
+        { name: 'Post to GitHub', env: { GITHUB_TOKEN: '${{ github.token }}' }, run: 'npx mlops triage --from-report triage-report/report.json --sink github' },
         {
           name: 'Post to Slack',
           env: { SLACK_BOT_TOKEN: '${{ secrets.SLACK_BOT_TOKEN }}', SLACK_WEBHOOK_URL: '${{ secrets.SLACK_WEBHOOK_URL }}' },

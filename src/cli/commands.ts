@@ -3,6 +3,7 @@ import { registerAnalyzeAlert } from './analyze-alert';
 import { registerAnalyzeDrift } from './analyze-drift';
 import { registerBumpImage } from './bump-image';
 import { registerDiffDist } from './diff-dist';
+import { registerDoctor } from './doctor';
 import { registerEval } from './eval';
 import { registerGateway } from './gateway';
 import { registerPinImages } from './pin-images';
@@ -22,4 +23,5 @@ export const commands: RegisterCommand[] = [
   registerDiffDist,
   registerPinImages,
   registerEval,
+  registerDoctor,
 ];

@@ -52,6 +52,14 @@ export const credentials = {
     keys: ['token'],
     source: 'the same value as mlops-gateway-token',
   }),
+  alertmanagerPlatformSlack: credential({
+    name: 'alertmanager-platform-slack',
+    purpose: "Slack incoming-webhook URL for the platform's own alerts (out of band: does not depend on the gateway)",
+    namespace: 'monitoring',
+    consumer: 'Alertmanager (alertmanagerSpec.secrets → /etc/alertmanager/secrets/alertmanager-platform-slack/webhook-url, slack_configs.api_url_file)',
+    keys: ['webhook-url'],
+    source: 'Slack: an app with Incoming Webhooks, one webhook for the platform channel (https://hooks.slack.com/services/…)',
+  }),
   grafanaAdmin: credential({
     name: 'grafana-admin',
     purpose: 'Grafana admin login',

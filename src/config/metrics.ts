@@ -12,7 +12,7 @@ export interface MetricDecl {
   /** The labels this platform sets or selects on. */
   readonly labels: readonly string[];
   /** Who exports it: our predictor, KServe itself, our gateway, a recording rule, or an upstream exporter. */
-  readonly source: 'predictor' | 'kserve' | 'gateway' | 'recording-rule' | 'kube-state-metrics' | 'cadvisor' | 'prometheus';
+  readonly source: 'predictor' | 'kserve' | 'gateway' | 'recording-rule' | 'kube-state-metrics' | 'cadvisor' | 'prometheus' | 'argocd';
   readonly help: string;
 }
 
@@ -229,6 +229,15 @@ export const metrics = {
     source: 'cadvisor',
     help: 'Container memory working set.',
   }),
+  argocdAppInfo: metric({
+    // argoproj/argo-cd docs/operator-manual/metrics.md @ v3.2.0 (the argo-cd chart 9.1.0's appVersion):
+    // gauge, value 1, labels name, namespace (the Application's), project, sync_status, health_status.
+    name: 'argocd_app_info',
+    type: 'gauge',
+    labels: ['namespace', 'name', 'project', 'sync_status', 'health_status'],
+    source: 'argocd',
+    help: 'One series per ArgoCD Application with its sync and health status.',
+  }),
   up: metric({
     name: 'up',
     type: 'gauge',
@@ -279,6 +288,10 @@ export const alertCatalog = {
   GatewayOutboxBacklog: { type: 'platform', severity: 'warning', team: 'platform' },
   PayloadCaptureStalled: { type: 'platform', severity: 'warning', team: 'platform' },
   DriftInputsStale: { type: 'platform', severity: 'warning', team: 'platform' },
+  // The platform's own failures (issue 18 item 7): also sent out of band (src/k8s/mlops/alertmanager.ts).
+  ArgoCDAppOutOfSync: { type: 'platform', severity: 'warning', team: 'platform' },
+  ArgoCDAppUnhealthy: { type: 'platform', severity: 'warning', team: 'platform' },
+  PodImagePullFailing: { type: 'platform', severity: 'warning', team: 'platform' },
 } as const;
 
 export type AlertName = keyof typeof alertCatalog;

@@ -71,6 +71,7 @@ describe('dist-diff workflows', () => {
     // Event values reach the script through env only.
     expect(post.run).not.toContain('${{');
     expect(post.env).toEqual({
+      GITHUB_TOKEN: '${{ github.token }}',
       HEAD_SHA: '${{ github.event.workflow_run.head_sha }}',
       HEAD_REPO: '${{ github.event.workflow_run.head_repository.full_name }}',
       EVENT_PR: '${{ github.event.workflow_run.pull_requests[0].number }}',

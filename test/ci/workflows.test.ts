@@ -132,7 +132,9 @@ describe('model-ci-ct-cd', () => {
   test('release bumps with the GitHub App token, on main only', () => {
     const release = wf.jobs[J.RELEASE];
     expect(release.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
-    expect(release.steps[0].uses).toBe(uses('createGithubAppToken'));
+    // Minted after npm ci, contents: write only (test/ci/untrusted.test.ts checks the order everywhere).
+    const mint = release.steps.find((s: { uses?: string }) => s.uses === uses('createGithubAppToken'));
+    expect(mint.with['permission-contents']).toBe('write');
     const bump = release.steps.find((s: { run?: string }) => s.run?.includes('bump-image')).run;
     expect(bump).toBe('npx mlops bump-image --image "$IMAGE" --digest "$DIGEST" --model-version "$MODEL_VERSION" --run-id "$RUN_ID" --commit --push');
   });
@@ -180,7 +182,7 @@ describe('triage', () => {
   test('analysis holds no write permission; posting is separate and serialised by the dedupe key', () => {
     expect(Object.values(wf.jobs.analyze.permissions)).not.toContain('write');
     expect(wf.jobs.post.permissions).toEqual({ contents: 'write', issues: 'write' });
-    expect(wf.jobs.post.concurrency).toEqual({ 'group': 'triage-post-${{ needs.analyze.outputs.dedupe-key }}', 'cancel-in-progress': false });
+    expect(wf.jobs.post.concurrency).toEqual({ 'group': 'triage-post-${{ needs.analyze.outputs.dedupe-key }}', 'cancel-in-progress': false, 'queue': 'max' });
     const runs = wf.jobs.post.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
     expect(runs).toContain('npx mlops triage --from-report triage-report/report.json --sink github');
     expect(runs).toContain('npx mlops triage --from-report triage-report/report.json --sink slack');
@@ -191,7 +193,8 @@ describe('triage', () => {
     expect(wf.jobs.post.if).toBe(sameRepo);
     const fork = wf.jobs.analyze.steps.find((s: { if?: string }) => s.if === `!(${sameRepo})`);
     expect(fork.run).toContain('--offline');
-    expect(fork.env).toBeUndefined();
+    // Only the run's own read-only token (actions: read, for the logs); no secrets.
+    expect(fork.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}' });
   });
 });
 

@@ -65,6 +65,8 @@ export interface GitHubFakeOptions {
   readonly pulls?: FakePull[];
   /** Login each bearer token acts as. @default every token is "github-actions[bot]" */
   readonly tokenLogins?: Record<string, string>;
+  /** Repository and organization Actions settings (see the settings block at the end). */
+  readonly actionsSettings?: FakeActionsSettings;
 }
 
 export interface GitHubFake extends LoopbackServer {
@@ -117,6 +119,8 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     const url = server.url;
     const p = req.path;
     if (!req.headers.authorization) return { status: 401, body: { message: 'Requires authentication' } };
+    const settingsResponse = opts.actionsSettings && handleActionsSettings(opts.actionsSettings, repository, p, req);
+    if (settingsResponse) return settingsResponse;
     if (!p.startsWith(base + '/')) return { status: 404, body: { message: `Not Found (${p})` } };
     const rest = p.slice(base.length);
     const pullResponse = handlePullRequests(pullState, rest, req, url);
@@ -371,6 +375,72 @@ function handlePullRequests(state: PullState, rest: string, req: ReceivedRequest
       return { status: 200, body: commentJson(pr, c) };
     }
     return undefined;
+  }
+  return undefined;
+}
+
+// --- Repository and organization Actions settings (`mlops doctor`, src/doctor) ---------------------
+// Kept in one block so it moves with this file. Shapes as in GitHub's REST reference (API version
+// 2022-11-28, docs.github.com/en/rest/actions/permissions and rest/actions/self-hosted-runner-groups).
+// A setting left undefined answers 404, like an endpoint the plan or the token cannot see.
+
+export interface FakeRunnerGroup {
+  id: number;
+  name: string;
+  visibility: 'all' | 'selected' | 'private';
+  default: boolean;
+  allows_public_repositories: boolean;
+  restricted_to_workflows: boolean;
+  selected_workflows: string[];
+}
+
+export interface FakeActionsSettings {
+  repository: { private: boolean; ownerType: 'Organization' | 'User'; defaultBranch?: string };
+  workflowPermissions?: { default_workflow_permissions: 'read' | 'write'; can_approve_pull_request_reviews: boolean };
+  /** Public repositories only (GitHub answers 422 for a private one). */
+  forkPrContributorApproval?: { approval_policy: 'first_time_contributors_new_to_github' | 'first_time_contributors' | 'all_external_contributors' };
+  /** Private repositories only (GitHub answers 422 for a public one). */
+  forkPrWorkflowsPrivateRepos?: {
+    run_workflows_from_fork_pull_requests: boolean;
+    send_write_tokens_to_workflows: boolean;
+    send_secrets_and_variables: boolean;
+    require_approval_for_fork_pr_workflows: boolean;
+  };
+  /** Runner groups of the repository owner's organization; undefined answers 403 (token without org access). */
+  runnerGroups?: FakeRunnerGroup[];
+}
+
+function handleActionsSettings(s: FakeActionsSettings, repository: string, path: string, req: ReceivedRequest): FakeResponse | undefined {
+  if (req.method !== 'GET') return undefined;
+  const [owner, name] = repository.split('/');
+  const notFound = { status: 404, body: { message: 'Not Found' } };
+  if (path === `/repos/${repository}`) {
+    return {
+      status: 200,
+      body: {
+        full_name: repository,
+        name,
+        private: s.repository.private,
+        visibility: s.repository.private ? 'private' : 'public',
+        default_branch: s.repository.defaultBranch ?? 'main',
+        owner: { login: owner, type: s.repository.ownerType },
+      },
+    };
+  }
+  const perms = `/repos/${repository}/actions/permissions`;
+  if (path === `${perms}/workflow`) return s.workflowPermissions ? { status: 200, body: s.workflowPermissions } : notFound;
+  if (path === `${perms}/fork-pr-contributor-approval`) {
+    if (s.repository.private) return { status: 422, body: { message: 'This setting applies to public repositories only' } };
+    return s.forkPrContributorApproval ? { status: 200, body: s.forkPrContributorApproval } : notFound;
+  }
+  if (path === `${perms}/fork-pr-workflows-private-repos`) {
+    if (!s.repository.private) return { status: 422, body: { message: 'This setting applies to private repositories only' } };
+    return s.forkPrWorkflowsPrivateRepos ? { status: 200, body: s.forkPrWorkflowsPrivateRepos } : notFound;
+  }
+  if (path === `/orgs/${owner}/actions/runner-groups`) {
+    if (s.repository.ownerType !== 'Organization') return notFound;
+    if (!s.runnerGroups) return { status: 403, body: { message: 'Resource not accessible by integration' } };
+    return { status: 200, body: { total_count: s.runnerGroups.length, runner_groups: s.runnerGroups } };
   }
   return undefined;
 }

@@ -35,7 +35,8 @@ export interface JobSpec {
   readonly if?: string;
   readonly env?: Record<string, string>;
   readonly outputs?: Record<string, { stepId: string; outputName: string }>;
-  readonly concurrency?: { group: string; cancelInProgress: boolean };
+  /** `queue: 'max'` keeps up to 100 pending runs in FIFO order instead of one replaced by the next. */
+  readonly concurrency?: { group: string; cancelInProgress: boolean; queue?: 'max' };
 }
 
 /** Builds a projen job from a JobSpec. */
@@ -50,7 +51,7 @@ export function job(spec: JobSpec): Job {
     env: spec.env,
     outputs: spec.outputs,
     concurrency: spec.concurrency
-      ? { 'group': spec.concurrency.group, 'cancel-in-progress': spec.concurrency.cancelInProgress }
+      ? { 'group': spec.concurrency.group, 'cancel-in-progress': spec.concurrency.cancelInProgress, ...(spec.concurrency.queue ? { queue: spec.concurrency.queue } : {}) }
       : undefined,
     steps: spec.steps,
   };
@@ -129,7 +130,7 @@ export function setupPython(requirements: string[]): JobStep[] {
  * enough: pushing to a protected main, and opening pull requests whose checks must run (events
  * created with GITHUB_TOKEN do not trigger workflows). See docs/github-app.md.
  */
-export function appToken(id = 'app-token'): JobStep {
+export function appToken(permissions: Record<string, 'read' | 'write'>, id = 'app-token'): JobStep {
   return {
     id,
     name: 'GitHub App token',
@@ -137,7 +138,26 @@ export function appToken(id = 'app-token'): JobStep {
     with: {
       'app-id': '${{ vars.MLOPS_APP_ID }}',
       'private-key': '${{ secrets.MLOPS_APP_PRIVATE_KEY }}',
+      // Only what the job needs, not every permission of the installation (permission-<name> inputs).
+      ...Object.fromEntries(Object.entries(permissions).map(([k, v]) => [`permission-${k}`, v])),
     },
+  };
+}
+
+/**
+ * Hands the App token to git for the pushes that follow. Placed after `npm ci`, so install scripts
+ * never find it in .git/config (checkout persists no credentials in these jobs).
+ */
+export function gitCredentials(tokenExpr = '${{ steps.app-token.outputs.token }}'): JobStep {
+  return {
+    name: 'Git credentials (the App token, after npm ci)',
+    env: { APP_TOKEN: tokenExpr },
+    run: [
+      'set -euo pipefail',
+      'header=$(printf "x-access-token:%s" "$APP_TOKEN" | base64 -w0)',
+      'echo "::add-mask::${header}"',
+      'git config --local "http.${GITHUB_SERVER_URL}/.extraheader" "AUTHORIZATION: basic ${header}"',
+    ].join('\n'),
   };
 }
 

@@ -6,7 +6,12 @@ export interface WorkflowSpec {
   readonly name: string;
   readonly triggers: github.workflows.Triggers;
   /** Workflow-level concurrency group. */
-  readonly concurrency?: { group: string; cancelInProgress: boolean | string };
+  readonly concurrency?: {
+    group: string;
+    cancelInProgress: boolean | string;
+    /** `max`: up to 100 pending runs wait in FIFO order instead of one replaced by the next (needs cancelInProgress false). */
+    queue?: 'max';
+  };
   readonly env?: Record<string, string>;
 }
 
@@ -30,6 +35,7 @@ export function createWorkflow(project: Project, spec: WorkflowSpec): github.Git
       : undefined,
   });
   workflow.on(spec.triggers);
+  if (spec.concurrency?.queue) workflow.file?.addOverride('concurrency.queue', spec.concurrency.queue);
   workflow.file?.addOverride('permissions', { contents: 'read' });
   renderWithPinComments(workflow);
   return workflow;

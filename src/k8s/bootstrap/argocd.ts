@@ -61,7 +61,11 @@ export interface ArgoCdValues {
   readonly notifications: { readonly enabled: boolean };
   /** No ApplicationSets here: the controller is scaled to zero (`applicationSet.replicas`, values.yaml @ argo-cd-9.1.0 line 3126). */
   readonly applicationSet: { readonly replicas: number };
-  readonly controller: { readonly resources: object };
+  readonly controller: {
+    readonly resources: object;
+    /** The controller's metrics Service and ServiceMonitor (argocd_app_info: sync and health per Application). */
+    readonly metrics: { readonly enabled: boolean; readonly serviceMonitor: { readonly enabled: boolean } };
+  };
   readonly repoServer: { readonly resources: object };
   readonly server: { readonly resources: object };
   readonly redis: { readonly resources: object };
@@ -105,7 +109,13 @@ export function argocdValues(config: PlatformConfig): ArgoCdValues {
     dex: { enabled: false },
     notifications: { enabled: false },
     applicationSet: { replicas: 0 },
-    controller: { resources: resourcesJson({ cpu: '250m', memory: '1Gi', cpuLimit: '2' }) },
+    controller: {
+      resources: resourcesJson({ cpu: '250m', memory: '1Gi', cpuLimit: '2' }),
+      // argocd_app_info feeds ArgoCDAppOutOfSync/ArgoCDAppUnhealthy (src/k8s/mlops/rules.ts). Both default to
+      // false (argoproj/argo-helm charts/argo-cd/values.yaml @ argo-cd-9.1.0, controller.metrics); the chart
+      // renders the ServiceMonitor only once the monitoring.coreos.com/v1 API exists, so bootstrap is unaffected.
+      metrics: { enabled: true, serviceMonitor: { enabled: true } },
+    },
     // 1Gi: it renders kube-prometheus-stack and the KServe charts in parallel (infra review B9: 512Mi would OOM).
     repoServer: { resources: resourcesJson({ cpu: '100m', memory: '1Gi', cpuLimit: '1' }) },
     server: { resources: resourcesJson({ cpu: '50m', memory: '256Mi', cpuLimit: '500m' }) },

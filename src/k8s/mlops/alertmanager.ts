@@ -1,4 +1,5 @@
 import { MlopsSettings } from './settings';
+import { credentials } from '../../config/credentials';
 import { alertCatalog } from '../../config/metrics';
 import { gatewayPaths } from '../../contracts/gateway';
 
@@ -10,12 +11,22 @@ import { gatewayPaths } from '../../contracts/gateway';
  * Every alert type of the catalog goes to one webhook receiver: the gateway's Alertmanager port.
  * The gateway decides nothing about urgency; it records the group durably and dispatches it to
  * GitHub (`drift` → the drift workflow, everything else → the alert-analysis workflow).
+ *
+ * The platform's own failures must reach a human even when the gateway (or GitHub) is what failed:
+ * alerts of type `platform` (the gateway's own alerts, ArgoCD sync/health, image pulls) are sent out of
+ * band to Slack as well, and every other alert (kube-prometheus-stack's defaults: nodes, volumes,
+ * the operator, …) goes to Slack only. The Slack incoming-webhook URL is read from a mounted Secret
+ * (`slack_configs.api_url_file`, Alertmanager ≥ 0.22, accepted by the Debian amtool 0.25 in the tests).
  */
 
 /** The receiver every platform alert goes to. */
 export const gatewayReceiver = 'mlops-gateway';
-/** Alerts of no type we route (e.g. the stack's own Watchdog) end here: accepted, not sent anywhere. */
+/** The stack's always-firing Watchdog and info-level alerts end here: accepted, not sent anywhere. */
 export const nullReceiver = 'null';
+/** Out of band, independent of the gateway: the platform's own alerts and the stack's default alerts. */
+export const platformReceiver = 'platform-slack';
+/** Where Alertmanager reads the Slack webhook URL (mounted through kube-prometheus-stack's `alertmanagerSpec.secrets`). */
+export const platformSlackUrlFile = `/etc/alertmanager/secrets/${credentials.alertmanagerPlatformSlack.name}/${credentials.alertmanagerPlatformSlack.keys[0]}`;
 
 /** The alert types the gateway receives, in catalog order, deduplicated. */
 export function routedAlertTypes(): string[] {
@@ -33,7 +44,8 @@ export function alertmanagerConfigFor(s: MlopsSettings): AlertmanagerConfig {
   return {
     global: { resolve_timeout: '5m' },
     route: {
-      receiver: nullReceiver,
+      // Anything no route below claims (kube-prometheus-stack's default alerts) reaches a human out of band.
+      receiver: platformReceiver,
       // One notification per alert and model; the gateway deduplicates per group key on top.
       group_by: ['alertname', 'namespace', 'model_name'],
       // Wait this long for alerts of the same group to arrive before the first notification.
@@ -44,6 +56,22 @@ export function alertmanagerConfigFor(s: MlopsSettings): AlertmanagerConfig {
       repeat_interval: '4h',
       routes: [
         {
+          // Watchdog fires always (a dead man's switch for an external pinger); info/none alerts are
+          // context, which the stack's InfoInhibitor pairs with real alerts. Neither pages anyone.
+          receiver: nullReceiver,
+          matchers: ['alertname=~"Watchdog|InfoInhibitor"'],
+        },
+        {
+          receiver: nullReceiver,
+          matchers: ['severity=~"info|none"'],
+        },
+        {
+          // The platform's own alerts: out of band first, then (continue) to the gateway for analysis.
+          receiver: platformReceiver,
+          matchers: ['type="platform"'],
+          continue: true,
+        },
+        {
           receiver: gatewayReceiver,
           matchers: [`type=~"${routedAlertTypes().join('|')}"`],
         },
@@ -51,6 +79,11 @@ export function alertmanagerConfigFor(s: MlopsSettings): AlertmanagerConfig {
     },
     receivers: [
       { name: nullReceiver },
+      {
+        name: platformReceiver,
+        // Alertmanager's default Slack title and text templates (alertname, status, summaries).
+        slack_configs: [{ api_url_file: platformSlackUrlFile, send_resolved: true }],
+      },
       {
         name: gatewayReceiver,
         webhook_configs: [

@@ -236,6 +236,28 @@ function alertDefs(ctx: RuleContext, d: RuleDurations): Record<AlertName, AlertD
       summary: 'Drift inputs of {{ $labels.model_name }} are stale',
       description: `The newest capture or the last completed drift analysis is ${value0}s old (threshold ${t.driftInputsMaxAgeSeconds}s).`,
     },
+    // The platform's own failures. argocd_app_info: argoproj/argo-cd docs/operator-manual/metrics.md @ v3.2.0
+    // (scraped through the argo-cd chart's controller ServiceMonitor, src/k8s/bootstrap/argocd.ts).
+    ArgoCDAppOutOfSync: {
+      expr: `max by (namespace, name, project, sync_status) (${m.argocdAppInfo.name}{sync_status!="Synced"}) > 0`,
+      summary: 'ArgoCD Application {{ $labels.name }} is not in sync',
+      description: 'Application {{ $labels.name }} (project {{ $labels.project }}) is {{ $labels.sync_status }}: what is in git is not what runs.',
+    },
+    ArgoCDAppUnhealthy: {
+      // Progressing (a rollout under way) and Suspended (on purpose) are not failures; a rollout that
+      // never finishes turns Degraded at its progress deadline.
+      expr: `max by (namespace, name, project, health_status) (${m.argocdAppInfo.name}{health_status=~"Degraded|Missing|Unknown"}) > 0`,
+      summary: 'ArgoCD Application {{ $labels.name }} is {{ $labels.health_status }}',
+      description: 'Application {{ $labels.name }} (project {{ $labels.project }}) is {{ $labels.health_status }}.',
+    },
+    PodImagePullFailing: {
+      // Not a restart: a container whose image never pulls waits forever and ModelPodCrashLooping stays
+      // quiet. The reason flips between ErrImagePull and ImagePullBackOff, so it is aggregated away
+      // (else `for` restarts at each flip). kube-state-metrics docs/metrics/workload/pod-metrics.md.
+      expr: `max by (namespace, pod, container) (${m.containerWaitingReason.name}{reason=~"ErrImagePull|ImagePullBackOff|InvalidImageName"}) > 0`,
+      summary: 'Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} cannot pull its image',
+      description: 'The container waits on ErrImagePull, ImagePullBackOff or InvalidImageName: a wrong tag or digest, a private registry without pull secret, or no route to the registry.',
+    },
   };
 }
 

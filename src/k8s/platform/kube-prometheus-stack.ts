@@ -134,7 +134,7 @@ export function kubePrometheusStackValues(config: PlatformConfig): KubePrometheu
       config: alertmanagerConfig(config),
       networkPolicy: netpol.alertmanager,
       alertmanagerSpec: {
-        secrets: [credentials.alertmanagerGatewayToken.name],
+        secrets: [credentials.alertmanagerGatewayToken.name, credentials.alertmanagerPlatformSlack.name],
         storage: pvc(config.storageClass, config.sizes.alertmanagerStorage),
         resources: resourcesJson({ cpu: '20m', memory: '128Mi', cpuLimit: '200m' }),
       },

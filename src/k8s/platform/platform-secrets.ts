@@ -7,7 +7,7 @@ import { PlatformChart, SealedSecretReference } from '../lib';
 
 /** Credentials consumed by upstream charts (our own workloads reference theirs in their own charts). */
 export const upstreamCredentials: CredentialId[] = [
-  'alertmanagerGatewayToken', 'grafanaAdmin', 'objectStoreAdmin', 'mlflowS3', 'mlflowDbBackupS3', 'arcGithubApp',
+  'alertmanagerGatewayToken', 'alertmanagerPlatformSlack', 'grafanaAdmin', 'objectStoreAdmin', 'mlflowS3', 'mlflowDbBackupS3', 'arcGithubApp',
 ];
 
 /**

@@ -184,6 +184,62 @@ describe('rehearsal of every generated workflow (happy paths, and the guards of 
     ok(await run('platform-ci', { event: 'pull_request' }));
   }, 600_000);
 
+  test('images on a pull request: names and checkouts run, builds and scans are skipped (no Docker engine), no push, no pin', async () => {
+    const r = await run('images', { event: 'pull_request' });
+    // HEAD's src/config/images.json still holds the placeholder digest for the MLflow base image (only a
+    // networked `mlops pin-images` can fill it), so the generated guard stops the mlflow job, as on GitHub.
+    expect(r.failures).toEqual([
+      expect.stringMatching(/^images\.yml › mlflow › Base image pinned: exit code 1\n::error::ghcr\.io\/mlflow\/mlflow:\S+ has the placeholder digest/),
+      expect.stringMatching(/^images\.yml › gate › Fail when a needed job failed or was cancelled: exit code 1/),
+    ]);
+    expect(ran(r, 'platform', /^Image name/)[0]).toMatchObject({ kind: 'run', conclusion: 'success' });
+    expect(ran(r, 'platform', /^Build /)[0]).toMatchObject({ kind: 'skipped', skip: expect.objectContaining({ category: 'image-build' }) });
+    expect(ran(r, 'platform', /^Push the scanned image/)[0]).toMatchObject({ kind: 'not-run' });
+    expect(r.jobs.map((j) => [j.id, j.result])).toEqual([['platform', 'success'], ['mlflow', 'failure'], ['pin', 'skipped'], ['gate', 'failure']]);
+  }, 300_000);
+
+  test('renovate on workflow_dispatch: App token, checkout, npm ci; the Renovate downloads are skipped', async () => {
+    const r = await run('renovate', { event: 'workflow_dispatch', vars: { MLOPS_APP_ID: '12345' }, secrets: { MLOPS_APP_PRIVATE_KEY: 'rehearsal-private-key' } });
+    ok(r);
+    expect(ran(r, 'renovate', /^Install npm dependencies/)[0]).toMatchObject({ kind: 'run', conclusion: 'success' });
+    expect(ran(r, 'renovate', /^Renovate$/)[0]).toMatchObject({ kind: 'skipped', skip: expect.objectContaining({ category: 'registry' }) });
+  }, 300_000);
+
+  test('images on a push to main (MLflow base guard removed from a copy): the skipped pushes stand in digests, the pin job commits images.json + dist/ and pushes to the origin', async () => {
+    // HEAD's guard fails while the MLflow base digest is a placeholder (the pull-request test above);
+    // everything after it is rehearsed from a copy of HEAD's workflow without that one step.
+    const text = readFileSync(join(workflows, 'images.yml'), 'utf8');
+    const guardless = text.replace(/\n {6}- name: Base image pinned\n(?: {8}.*\n)+/, '\n');
+    expect(guardless).not.toEqual(text);
+    const dir = tmp('images-push');
+    const file = join(dir, 'images.yml');
+    writeFileSync(file, guardless);
+    const r = await rehearse({
+      workflowFile: file,
+      source: repo,
+      toolsRoot: repo,
+      tmp: join(dir, 'run'),
+      log,
+      scenario: { event: 'push', vars: { MLOPS_APP_ID: '12345' }, secrets: { MLOPS_APP_PRIVATE_KEY: 'rehearsal-private-key' } },
+    });
+    done.push(r);
+    ok(r);
+    expect(r.jobs.map((j) => [j.id, j.result])).toEqual([['platform', 'success'], ['mlflow', 'success'], ['pin', 'success'], ['gate', 'success']]);
+    expect(ran(r, 'pin', /^mlops pin-images --built/)[0]).toMatchObject({ kind: 'run', conclusion: 'success' });
+    // What landed on the origin's main: one commit on top of HEAD, images.json and dist/ only, both digests.
+    const origin = (...args: string[]) => execFileSync('git', ['--git-dir', join(dir, 'run', 'origin.git'), ...args], { encoding: 'utf8' });
+    const head = git('rev-parse', 'HEAD').trim();
+    expect(origin('rev-parse', 'main^').trim()).toBe(head);
+    const changed = origin('diff', '--name-only', head, 'main').trim().split('\n');
+    expect(changed).toContain('src/config/images.json');
+    expect(changed.filter((f) => f !== 'src/config/images.json' && !f.startsWith('dist/'))).toEqual([]);
+    const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
+    const built = JSON.parse(origin('show', 'main:src/config/images.json')).built;
+    expect(built.platform).toMatchObject({ repository: 'ghcr.io/acme/model/mlops', digest });
+    expect(built.mlflow).toMatchObject({ repository: 'ghcr.io/acme/model/mlflow', digest });
+    expect(origin('log', '-1', '--format=%an%n%B', 'main')).toMatch(/\[bot\][\s\S]*platform: ghcr\.io\/acme\/model\/mlops@sha256:0123/);
+  }, 600_000);
+
   // dist-diff and dist-diff-comment arrive with the snapshot-review branch (issue 13, item 5); where
   // they are not committed there is nothing to rehearse, and the check below still demands every file.
   const has = (wf: string) => committed.includes(`.github/workflows/${wf}.yml`);

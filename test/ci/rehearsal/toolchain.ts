@@ -142,6 +142,9 @@ if [ "\${1:-}" = ci ]; then
   if [ ! -f package-lock.json ]; then echo "npm ERR! The \\\`npm ci\\\` command can only install with an existing package-lock.json (in $(pwd))" >&2; exit 1; fi
   cmp -s package-lock.json "$ROOT/package-lock.json" || { echo "rehearsal: package-lock.json differs from the worktree's: run scripts/setup.sh" >&2; exit 1; }
   rm -rf node_modules && ln -s "$ROOT/node_modules" node_modules
+  # npm makes a directory, which the .gitignore pattern node_modules/ ignores; a symlink it does not, and a
+  # later step that wants a clean tree (pin-images --commit) would see it. The clone's own exclude file.
+  if exclude=$(git rev-parse --git-path info/exclude 2>/dev/null); then mkdir -p "$(dirname "$exclude")" && echo /node_modules >> "$exclude"; fi
   substituted "npm ci → node_modules linked from the worktree (same package-lock.json)"
   exit 0
 fi

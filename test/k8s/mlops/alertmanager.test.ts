@@ -63,20 +63,39 @@ describe('alertmanager.yaml', () => {
     expect(r.output).toContain('group_wiat');
   });
 
-  test.each(Object.entries(alertCatalog))('amtool routes %s to the gateway', (alertname, entry) => {
-    const r = runTool('amtool', ['config', 'routes', 'test', `--config.file=${committed}`,
-      `alertname=${alertname}`, `type=${entry.type}`, `severity=${entry.severity}`, `team=${entry.team}`, 'namespace=mlops']);
-    expect(r.stdout.trim()).toBe('mlops-gateway');
+  const route = (...labels: string[]) => runTool('amtool', ['config', 'routes', 'test', `--config.file=${committed}`, ...labels]).stdout.trim();
+
+  test.each(Object.entries(alertCatalog))('amtool routes %s to the gateway (platform alerts to Slack first, out of band)', (alertname, entry) => {
+    const r = route(`alertname=${alertname}`, `type=${entry.type}`, `severity=${entry.severity}`, `team=${entry.team}`, 'namespace=mlops');
+    expect(r).toBe(entry.type === 'platform' ? 'platform-slack,mlops-gateway' : 'mlops-gateway');
   });
 
-  test('alerts without one of our types (the stack\'s Watchdog) go to the null receiver', () => {
-    const r = runTool('amtool', ['config', 'routes', 'test', `--config.file=${committed}`, 'alertname=Watchdog', 'severity=none']);
-    expect(r.stdout.trim()).toBe('null');
+  test('the gateway\'s own alerts and the new platform alerts reach Slack, which does not depend on the gateway', () => {
+    for (const alertname of ['GatewayDispatchFailing', 'GatewayOutboxBacklog', 'ArgoCDAppOutOfSync', 'ArgoCDAppUnhealthy', 'PodImagePullFailing']) {
+      expect(route(`alertname=${alertname}`, 'type=platform', 'severity=warning')).toMatch(/^platform-slack,/);
+    }
+  });
+
+  test('kube-prometheus-stack\'s default alerts go to Slack, no longer to the null receiver', () => {
+    expect(route('alertname=KubeNodeNotReady', 'severity=warning', 'namespace=kube-system')).toBe('platform-slack');
+    expect(route('alertname=KubePersistentVolumeFillingUp', 'severity=critical', 'namespace=mlflow')).toBe('platform-slack');
+    expect(route('alertname=TargetDown', 'severity=warning', 'job=argocd-metrics')).toBe('platform-slack');
+  });
+
+  test('the always-firing Watchdog and info-level alerts go to the null receiver', () => {
+    expect(route('alertname=Watchdog', 'severity=none')).toBe('null');
+    expect(route('alertname=InfoInhibitor', 'severity=none')).toBe('null');
+    expect(route('alertname=CPUThrottlingHigh', 'severity=info', 'namespace=mlops')).toBe('null');
+  });
+
+  test('the Slack receiver reads its webhook URL from the mounted Secret', () => {
+    const receiver = alertmanagerConfig(platformConfig).receivers.find((r) => r.name === 'platform-slack') as any;
+    expect(receiver.slack_configs).toEqual([{ api_url_file: '/etc/alertmanager/secrets/alertmanager-platform-slack/webhook-url', send_resolved: true }]);
   });
 });
 
 describe('a real Alertmanager with this config', () => {
-  interface Delivery { authorization?: string; body: any }
+  interface Delivery { path?: string; authorization?: string; body: any }
   const deliveries: Delivery[] = [];
   let webhook: http.Server;
   let webhookUrl: string;
@@ -86,7 +105,7 @@ describe('a real Alertmanager with this config', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        deliveries.push({ authorization: req.headers.authorization, body: JSON.parse(body) });
+        deliveries.push({ path: req.url, authorization: req.headers.authorization, body: JSON.parse(body) });
         res.writeHead(200).end();
       });
     });
@@ -133,6 +152,7 @@ describe('a real Alertmanager with this config', () => {
 
     expect([...names()].sort()).toEqual(['GatewayOutboxBacklog', 'InferenceLatencyHigh']);
     for (const d of deliveries) {
+      expect(d.path).toBe('/webhooks/alertmanager');
       expect(d.authorization).toBe('Bearer s3cret-gateway-token');
       expect(d.body.version).toBe('4');
       expect(d.body.receiver).toBe('mlops-gateway');
@@ -140,5 +160,44 @@ describe('a real Alertmanager with this config', () => {
     // One group per alert and model (group_by alertname, namespace, model_name).
     const latency = deliveries.find((d) => d.body.commonLabels.alertname === 'InferenceLatencyHigh')!;
     expect(latency.body.groupLabels).toEqual({ alertname: 'InferenceLatencyHigh', namespace: 'mlops', model_name: 'credit-risk' });
+  });
+
+  test('with the gateway down, the gateway\'s own alert and a stack default alert still reach Slack (out of band)', async () => {
+    deliveries.length = 0;
+    const dir = tempDir('mlops-am-oob-');
+    const slackUrlFile = path.join(dir, 'webhook-url');
+    fs.writeFileSync(slackUrlFile, webhookUrl.replace('/webhooks/alertmanager', '/services/T000/B000/slack') + '\n');
+    const config = JSON.parse(JSON.stringify(alertmanagerConfig(platformConfig)));
+    // The gateway: a closed loopback port (nothing listens on port 9 here), so its receiver fails.
+    const wc = config.receivers.find((r: any) => r.name === 'mlops-gateway').webhook_configs[0];
+    wc.url = 'http://127.0.0.1:9/webhooks/alertmanager';
+    wc.http_config.authorization.credentials_file = slackUrlFile;
+    config.receivers.find((r: any) => r.name === 'platform-slack').slack_configs[0].api_url_file = slackUrlFile;
+    Object.assign(config.route, { group_wait: '1s', group_interval: '1s' });
+    const am = await startAlertmanager(toYaml(config));
+
+    const alerts = [
+      { labels: { alertname: 'GatewayDispatchFailing', severity: 'warning', type: 'platform', team: 'platform', namespace: 'mlops', event_type: 'alert' } },
+      { labels: { alertname: 'KubeNodeNotReady', severity: 'warning', namespace: 'kube-system', node: 'node-1' } },
+      { labels: { alertname: 'Watchdog', severity: 'none' } },
+    ].map((a) => ({ ...a, annotations: { summary: `${a.labels.alertname} test` } }));
+    const post = await fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+    expect(post.status).toBe(200);
+
+    // Slack's payload (attachments) carries the alert name in its default title template.
+    const seen = () => deliveries.filter((d) => d.path === '/services/T000/B000/slack').map((d) => JSON.stringify(d.body));
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(seen().some((b) => b.includes('GatewayDispatchFailing')) && seen().some((b) => b.includes('KubeNodeNotReady')))) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 1_500));
+    await am.stop();
+
+    expect(seen().some((b) => b.includes('GatewayDispatchFailing'))).toBe(true);
+    expect(seen().some((b) => b.includes('KubeNodeNotReady'))).toBe(true);
+    expect(seen().some((b) => b.includes('Watchdog'))).toBe(false);
+    // Only Slack payloads arrived: nothing reached a gateway path, and Slack needs no gateway token.
+    expect(deliveries.every((d) => d.path === '/services/T000/B000/slack' && d.authorization === undefined)).toBe(true);
+    expect(JSON.parse(JSON.stringify(deliveries[0].body))).toHaveProperty('attachments');
   });
 });

@@ -36,6 +36,9 @@ const fixed: Record<AlertName, { severity: string; type: string; team: string }>
   GatewayOutboxBacklog: { severity: 'warning', type: 'platform', team: 'platform' },
   PayloadCaptureStalled: { severity: 'warning', type: 'platform', team: 'platform' },
   DriftInputsStale: { severity: 'warning', type: 'platform', team: 'platform' },
+  ArgoCDAppOutOfSync: { severity: 'warning', type: 'platform', team: 'platform' },
+  ArgoCDAppUnhealthy: { severity: 'warning', type: 'platform', team: 'platform' },
+  PodImagePullFailing: { severity: 'warning', type: 'platform', team: 'platform' },
 };
 
 function firing(alert: AlertName, labels: Record<string, string>, summary: string, description: string) {
@@ -49,6 +52,15 @@ const quiet = (alertname: AlertName, evalTime: string): AlertCheck => ({ alertna
 
 const bucket = (le: string, values: string) => ({ series: `request_predict_seconds_bucket{model_name="${MODEL}", le="${le}"}`, values });
 const requests = (code: string, values: string) => ({ series: `mlops_inference_requests_total{model_name="${MODEL}", code="${code}"}`, values });
+/** argocd_app_info as the application controller exports it (argo-cd docs/operator-manual/metrics.md @ v3.2.0). */
+const argoApp = (name: string, sync: string, health: string, values: string) => ({
+  series: `argocd_app_info{namespace="argocd", name="${name}", project="platform", dest_namespace="mlops", sync_status="${sync}", health_status="${health}"}`,
+  values,
+});
+const waiting = (reason: string, values: string) => ({
+  series: `kube_pod_container_status_waiting_reason{namespace="${NS}", pod="${POD}", container="kserve-container", reason="${reason}", uid="u-1"}`,
+  values,
+});
 const predictions = (cls: string, values: string) => ({ series: `mlops_predictions_total{model_name="${MODEL}", class="${cls}"}`, values });
 
 /** Per alert: the promtool test groups (fast profile, 5 s evaluation and sample interval unless said otherwise). */
@@ -309,6 +321,80 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
       ],
     },
   ],
+  ArgoCDAppOutOfSync: [
+    {
+      name: 'every application synced (healthy or not)',
+      interval: '5s',
+      inputSeries: [argoApp('mlops', 'Synced', 'Healthy', '1x20'), argoApp('monitoring', 'Synced', 'Degraded', '1x20')],
+      alertChecks: [quiet('ArgoCDAppOutOfSync', '1m')],
+    },
+    {
+      // OutOfSync from 0 s: pending at 10 s, firing from 15 s (for 15s).
+      name: 'one application out of sync',
+      interval: '5s',
+      inputSeries: [argoApp('mlops', 'OutOfSync', 'Healthy', '1x20'), argoApp('monitoring', 'Synced', 'Healthy', '1x20')],
+      alertChecks: [
+        quiet('ArgoCDAppOutOfSync', '10s'),
+        {
+          alertname: 'ArgoCDAppOutOfSync',
+          evalTime: '30s',
+          expAlerts: [firing('ArgoCDAppOutOfSync', { namespace: 'argocd', name: 'mlops', project: 'platform', sync_status: 'OutOfSync' },
+            'ArgoCD Application mlops is not in sync', 'Application mlops (project platform) is OutOfSync: what is in git is not what runs.')],
+        },
+      ],
+    },
+  ],
+  ArgoCDAppUnhealthy: [
+    {
+      // A rollout under way and a deliberately suspended application are not failures.
+      name: 'progressing and suspended',
+      interval: '5s',
+      inputSeries: [argoApp('mlops', 'Synced', 'Progressing', '1x20'), argoApp('monitoring', 'Synced', 'Suspended', '1x20')],
+      alertChecks: [quiet('ArgoCDAppUnhealthy', '1m')],
+    },
+    {
+      name: 'degraded',
+      interval: '5s',
+      inputSeries: [argoApp('mlops', 'Synced', 'Degraded', '1x20'), argoApp('monitoring', 'Synced', 'Healthy', '1x20')],
+      alertChecks: [
+        quiet('ArgoCDAppUnhealthy', '10s'),
+        {
+          alertname: 'ArgoCDAppUnhealthy',
+          evalTime: '30s',
+          expAlerts: [firing('ArgoCDAppUnhealthy', { namespace: 'argocd', name: 'mlops', project: 'platform', health_status: 'Degraded' },
+            'ArgoCD Application mlops is Degraded', 'Application mlops (project platform) is Degraded.')],
+        },
+      ],
+    },
+  ],
+  PodImagePullFailing: [
+    {
+      // A crash loop is a restart (ModelPodCrashLooping), not a pull failure.
+      name: 'crash loop back-off',
+      interval: '5s',
+      inputSeries: [waiting('CrashLoopBackOff', '1x20')],
+      alertChecks: [quiet('PodImagePullFailing', '1m')],
+    },
+    {
+      // The kubelet alternates ErrImagePull and ImagePullBackOff; the reason series hand over at 15 s.
+      // Aggregated over the reason the condition never breaks: firing at 15 s (a per-reason alert
+      // would restart its `for` at the handover and fire only at 30 s).
+      name: 'image never pulls (reason flips)',
+      interval: '5s',
+      inputSeries: [waiting('ErrImagePull', '1 1 1 stale'), waiting('ImagePullBackOff', '_ _ _ 1x20')],
+      alertChecks: [
+        quiet('PodImagePullFailing', '10s'),
+        {
+          alertname: 'PodImagePullFailing',
+          evalTime: '20s',
+          expAlerts: [firing('PodImagePullFailing', { namespace: NS, pod: POD, container: 'kserve-container' },
+            `Container kserve-container of ${NS}/${POD} cannot pull its image`,
+            'The container waits on ErrImagePull, ImagePullBackOff or InvalidImageName: '
+            + 'a wrong tag or digest, a private registry without pull secret, or no route to the registry.')],
+        },
+      ],
+    },
+  ],
 };
 
 /** DriftInputsStale needs > 26 h of simulated time: its own file, 1 m evaluation and sample interval. */
@@ -344,7 +430,7 @@ describe('Prometheus rules (promtool)', () => {
   test('promtool check rules accepts both profiles', () => {
     for (const file of [fastRules, defaultRules]) {
       const r = runTool('promtool', ['check', 'rules', file]);
-      expect(r.output).toContain('SUCCESS: 14 rules found');
+      expect(r.output).toContain('SUCCESS: 17 rules found');
       expect(r.code).toBe(0);
     }
   });

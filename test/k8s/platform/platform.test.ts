@@ -53,7 +53,7 @@ describe('kube-prometheus-stack', () => {
 
   test("Alertmanager's config is B's routing; its token Secret is mounted; Grafana's dashboard sidecar is on", () => {
     expect(v.alertmanager.config).toEqual(alertmanagerConfig(platformConfig));
-    expect(v.alertmanager.alertmanagerSpec.secrets).toEqual([credentials.alertmanagerGatewayToken.name]);
+    expect(v.alertmanager.alertmanagerSpec.secrets).toEqual([credentials.alertmanagerGatewayToken.name, credentials.alertmanagerPlatformSlack.name]);
     expect(v.grafana.sidecar.dashboards).toEqual({ enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' });
     expect(v.grafana.admin.existingSecret).toBe('grafana-admin');
   });

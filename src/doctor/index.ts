@@ -1,0 +1,2 @@
+export * from './fork-safety';
+export * from './homelab-workflows';
