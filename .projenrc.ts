@@ -96,11 +96,12 @@ const project = new typescript.TypeScriptAppProject({
       noUnusedLocals: true,
       noUnusedParameters: true,
     },
-    include: ['imports/**/*.ts', 'bench/**/*.ts'],
+    // demo/ and bench/ are outside the product (src/) but type-checked and linted with it.
+    include: ['imports/**/*.ts', 'bench/**/*.ts', 'demo/**/*.ts'],
   },
   tsconfigDev: {
     compilerOptions: {},
-    include: ['imports/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    include: ['imports/**/*.ts', 'bench/**/*.ts', 'demo/**/*.ts', 'scripts/**/*.ts'],
   },
 
   jest: true,
@@ -183,6 +184,27 @@ project.addTask('vendor:refresh', {
   exec: 'ts-node --transpile-only scripts/vendor/refresh.ts',
 });
 project.eslint?.addIgnorePattern('imports/');
+// The demo (npm run demo) lives outside src/ with the loopback fakes it shares with test/.
+project.eslint?.addLintPattern('demo');
+
+// The never-import rules of the runtime's parts (docs/architecture.md), checked on every lint:
+// the core knows no command line and no analysis; no analysis imports another; analyses and the
+// gateway share src/contracts and talk HTTP; manifests read config and contracts only; contracts
+// stand on config alone; nothing shipped imports the demo, the tests or the benchmarks.
+const analyses = ['triage', 'alerts', 'drift'];
+const zone = (target: string, from: string[], message: string) => ({ target: `./src/${target}`, from: from.map((f) => (f.startsWith('.') ? f : `./src/${f}`)), message });
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      zone('analysis', ['cli', 'gateway', ...analyses], 'the analysis core depends on no command line, analysis or service'),
+      ...analyses.map((a) => zone(a, ['cli', 'gateway', ...analyses.filter((b) => b !== a)], 'an analysis imports neither another analysis, the gateway nor the CLI')),
+      zone('gateway', ['cli', 'analysis', ...analyses], 'the gateway imports no analysis: they share src/contracts and talk HTTP'),
+      ...['k8s', 'infra', 'ci'].map((m) => zone(m, ['cli', 'analysis', 'gateway', 'release', ...analyses], 'manifests read src/config and src/contracts only')),
+      { target: './src/contracts', from: './src', except: ['./config', './contracts'], message: 'contracts stand on src/config alone' },
+      zone('', ['./demo', './test', './bench'], 'nothing in src/ imports the demo, the tests or the benchmarks'),
+    ],
+  }],
+});
 
 // Kubernetes manifests: src/main.ts → dist/<chart>/. Transpile-only (swc): `tsc --noEmit` type-checks once.
 project.addTask('synth', {

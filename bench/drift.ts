@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTables } from '../src/drift/analyze';
 import { readCsv } from '../src/drift/csv';
-import { seededRandom } from '../src/testing/random';
+import { seededRandom } from '../test/support/random';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);

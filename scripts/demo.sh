@@ -2,7 +2,7 @@
 # The README's main command: the self-healing loop on one machine (docs/demo.md).
 #   bash scripts/demo.sh [--no-setup] [--short] [--no-synth] [--out DIR] [--scenarios latency,drift,pipeline]
 # Runs scripts/setup.sh first (idempotent) unless --no-setup; the rest of the options go to the
-# orchestrator (src/demo/main.ts). No keys, no cluster, no network; GEMINI_API_KEY set → Gemini explains.
+# orchestrator (demo/main.ts). No keys, no cluster, no network; GEMINI_API_KEY set → Gemini explains.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args=()
@@ -24,4 +24,4 @@ else
   fi
 fi
 # exec: the orchestrator receives Ctrl-C/SIGTERM itself and stops its process group.
-exec node node_modules/.bin/ts-node --swc src/demo/main.ts ${args[@]+"${args[@]}"}
+exec node node_modules/.bin/ts-node --swc demo/main.ts ${args[@]+"${args[@]}"}

@@ -25,7 +25,7 @@ stage() {
 stage "synth + drift check" bash scripts/check-generated.sh
 stage "typecheck (tsc)" tsc --noEmit -p test/tsconfig.json
 stage "jest" jest --ci --coverage=false --json --outputFile=reports/jest.json
-stage "eslint" env ESLINT_USE_FLAT_CONFIG=false eslint --ext .ts --no-error-on-unmatched-pattern src test bench .projenrc.ts
+stage "eslint" env ESLINT_USE_FLAT_CONFIG=false eslint --ext .ts --no-error-on-unmatched-pattern src test bench demo .projenrc.ts
 for extra in scripts/test.d/*.sh; do
   [ -f "$extra" ] || continue
   stage "$(basename "$extra" .sh)" bash "$extra"

@@ -7,7 +7,7 @@
  *   the number of accepted dispatches.
  */
 import { fork } from 'node:child_process';
-import { startGithubDispatchFake } from '../../src/testing/github-dispatch';
+import { startGithubDispatchFake } from '../../test/fakes/github-dispatch';
 
 export interface GithubDispatchProcess {
   readonly url: string;

@@ -5,7 +5,7 @@
 # Why services need care: Debian's prometheus, prometheus-alertmanager (and e.g. docker-registry) start
 # a system service from their postinst, on the default ports (9090, 9093, 5000), and enable it at boot.
 # Nothing in this repository uses those: the tests and the demo start their own instances on free
-# 127.0.0.1 ports (src/testing/prometheus.ts, src/demo/main.ts). So:
+# 127.0.0.1 ports (test/support/prometheus.ts, demo/stack.ts). So:
 #   - during the apt-get run, a temporary /usr/sbin/policy-rc.d answering 101 ("action forbidden")
 #     keeps the new packages' services from starting: maintainer scripts start services through
 #     invoke-rc.d and deb-systemd-invoke, which both ask it first (Debian bookworm, init-system-helpers

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import { UsageError } from '../analysis/errors';
-import { parseAlertmanagerPayload, type AlertmanagerPayload } from '../gateway/schema';
+import type { AlertmanagerPayload } from '../contracts/alertmanager';
+import { parseDispatchedGroup } from '../contracts/dispatch';
 
 /**
- * Reads the alert group the analysis runs on. Accepts, in this order: a GitHub
- * `repository_dispatch` event (`client_payload.group`, as `GITHUB_EVENT_PATH` holds it), the
- * gateway's `client_payload` (`{group, outboxId}`), or an Alertmanager webhook body.
+ * Reads the alert group the analysis runs on: a `repository_dispatch` event, the gateway's
+ * `client_payload` or an Alertmanager body (see {@link parseDispatchedGroup}).
  * @throws UsageError naming the file and the failing path.
  */
 export function readAlertGroup(file: string): { group: AlertmanagerPayload; outboxId?: string } {
@@ -15,11 +15,8 @@ export function readAlertGroup(file: string): { group: AlertmanagerPayload; outb
   } catch (err) {
     throw new UsageError(`--alert ${file}: ${(err as Error).message}`);
   }
-  const obj = (raw ?? {}) as Record<string, unknown>;
-  const payload = (obj.client_payload as Record<string, unknown> | undefined) ?? obj;
-  const group = (payload.group as unknown) ?? payload;
   try {
-    return { group: parseAlertmanagerPayload(group), outboxId: typeof payload.outboxId === 'string' ? payload.outboxId : undefined };
+    return parseDispatchedGroup(raw);
   } catch (err) {
     throw new UsageError(`--alert ${file}: ${(err as Error).message}`);
   }

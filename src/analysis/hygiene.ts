@@ -94,11 +94,3 @@ export function sanitizeReport<R extends object>(report: R, opts: HygieneOptions
   const clean = walk(report) as R;
   return { ...clean, ...(opts.authoritative ?? {}) };
 }
-
-/** Throws unless `value` is one of `allowed`, naming the field. */
-export function checkAllowed<T extends string>(field: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new Error(`${field} "${value}" is not one of: ${allowed.join(', ')}`);
-  }
-  return value as T;
-}

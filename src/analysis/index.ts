@@ -1,5 +1,5 @@
 /**
- * The shared analysis core (issue 6), used by triage, alert analysis and drift analysis.
+ * The shared analysis core, used by triage, alert analysis and drift analysis.
  * Depends on none of them. Public surface:
  *
  * - report shapes: {@link Report}, {@link ReportEnvelope}, {@link envelope}
@@ -10,7 +10,7 @@
  * - log reduction: {@link reduceLog}
  * - output hygiene: {@link sanitizeReport}, {@link sanitizeText}
  * - sinks: {@link Sink}, {@link createSink}, {@link dedupeLabel}
- * - CLI: {@link addAnalysisOptions}, {@link resolveAnalysisOptions}, {@link runAnalysisCommand}, {@link emitReport}
+ * - the run-and-publish spine: {@link runAnalysis}, {@link AnalysisSession}
  */
 export * from './report';
 export * from './errors';
@@ -24,4 +24,4 @@ export * from './analyze';
 export * from './reduce';
 export * from './providers';
 export * from './sinks';
-export * from './cli';
+export * from './run';

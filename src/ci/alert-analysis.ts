@@ -2,6 +2,7 @@ import { Component, github, Project } from 'projen';
 import { checkout, HOMELAB_RUNNER, job, setupNode } from './lib/jobs';
 import { DEFAULT_WORKFLOW_LLM, llmEnv, withLlm, WorkflowLlm } from './lib/llm';
 import { createWorkflow } from './lib/workflow';
+import { dispatchEventTypes } from '../contracts/dispatch';
 
 const { JobPermission } = github.workflows;
 
@@ -30,7 +31,7 @@ export class AlertAnalysisWorkflow extends Component {
     super(project);
     this.workflow = createWorkflow(project, {
       name: 'alert-analysis',
-      triggers: { repositoryDispatch: { types: ['alert'] } },
+      triggers: { repositoryDispatch: { types: [dispatchEventTypes.alert] } },
       // One group per gateway outbox entry, never per alert group: GitHub keeps one pending run per
       // group and cancels it when a newer one queues, even with cancel-in-progress false ("Control the
       // concurrency of workflows and jobs", docs.github.com), so a groupKey group lost firing(A+B) or a

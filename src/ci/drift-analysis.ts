@@ -3,6 +3,7 @@ import { uses } from './lib/actions';
 import { checkout, HOMELAB_RUNNER, job, setupNode } from './lib/jobs';
 import { DEFAULT_WORKFLOW_LLM, llmEnv, withLlm, WorkflowLlm } from './lib/llm';
 import { createWorkflow } from './lib/workflow';
+import { dispatchEventTypes } from '../contracts/dispatch';
 
 const { JobPermission } = github.workflows;
 
@@ -44,7 +45,7 @@ export class DriftAnalysisWorkflow extends Component {
     this.workflow = createWorkflow(project, {
       name: 'drift-analysis',
       triggers: {
-        repositoryDispatch: { types: ['drift'] },
+        repositoryDispatch: { types: [dispatchEventTypes.drift] },
         schedule: [{ cron: options.schedule ?? '23 */6 * * *' }],
         workflowDispatch: {},
       },

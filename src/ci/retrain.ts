@@ -4,6 +4,7 @@ import { DEFAULT_IMAGE, imageJob } from './lib/image';
 import { appToken, checkout, gateJob, gitCredentials, gitIdentity, HOMELAB_RUNNER, HOSTED_RUNNER, job, READ_ONLY, setupNode, setupPython } from './lib/jobs';
 import { readModelMetadata } from './lib/model';
 import { createWorkflow } from './lib/workflow';
+import { dispatchEventTypes } from '../contracts/dispatch';
 
 /** Job ids of `retrain`. */
 export const RetrainJobs = {
@@ -50,7 +51,7 @@ export class RetrainWorkflow extends Component {
     this.workflow = createWorkflow(project, {
       name: 'retrain',
       triggers: {
-        repositoryDispatch: { types: ['retrain'] },
+        repositoryDispatch: { types: [dispatchEventTypes.retrain] },
         workflowDispatch: {
           inputs: {
             model: { description: 'Registered model to retrain', required: true, type: 'string', default: 'credit-risk' },

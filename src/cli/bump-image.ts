@@ -1,31 +1,8 @@
 import { Command, Option } from 'commander';
-import {
-  bumpImage,
-  DEFAULT_SYNTH_COMMAND,
-  ReleaseChangeOptions,
-  ReleaseChangeResult,
-  ReleaseUsageError,
-  ReleaseWorkError,
-  rollbackImage,
-} from '../release';
 import type { RegisterCommand } from './commands';
+import { changeRelease, DEFAULT_SYNTH_COMMAND, ReleaseUsageError, type ReleaseRequest } from '../release';
 
-interface BumpFlags {
-  image?: string;
-  digest?: string;
-  modelVersion?: string;
-  runId?: string;
-  commit?: boolean;
-  push?: boolean;
-  rollback?: boolean;
-  to?: string;
-  repoDir: string;
-  synthCommand: string;
-  remote: string;
-  branch?: string;
-  maxPushAttempts: string;
-  json?: boolean;
-}
+type BumpFlags = Omit<ReleaseRequest, 'log'> & { readonly json?: boolean };
 
 /** `mlops bump-image`: points release.json at a new image digest (or rolls back), re-synthesizes dist/. */
 export const registerBumpImage: RegisterCommand = (program: Command) => {
@@ -54,39 +31,12 @@ export const registerBumpImage: RegisterCommand = (program: Command) => {
 /** Runs the command; returns the exit code (0 done or nothing to do, 1 work failed, 2 bad input). */
 export function runBumpImage(flags: BumpFlags, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
   try {
-    const attempts = Number(flags.maxPushAttempts);
-    if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) {
-      throw new ReleaseUsageError(`--max-push-attempts must be an integer from 1 to 10 (got "${flags.maxPushAttempts}")`);
-    }
-    const common: ReleaseChangeOptions = {
-      repoDir: flags.repoDir,
-      synthCommand: flags.synthCommand,
-      commit: flags.commit,
-      push: flags.push,
-      remote: flags.remote,
-      branch: flags.branch,
-      maxPushAttempts: attempts,
-      log: (line) => err.write(`bump-image: ${line}\n`),
-    };
-    let result: ReleaseChangeResult;
-    if (flags.rollback) {
-      if (flags.image !== undefined || flags.digest !== undefined) {
-        throw new ReleaseUsageError('--rollback takes --to, not --image/--digest');
-      }
-      result = rollbackImage({ ...common, to: flags.to });
-    } else {
-      if (flags.to !== undefined) throw new ReleaseUsageError('--to only applies with --rollback');
-      const missing = [flags.image === undefined && '--image', flags.digest === undefined && '--digest'].filter(Boolean);
-      if (missing.length > 0) throw new ReleaseUsageError(`missing required option ${missing.join(' and ')}`);
-      result = bumpImage({ ...common, image: flags.image!, digest: flags.digest!, modelVersion: flags.modelVersion, runId: flags.runId });
-    }
-    out.write(flags.json ? `${JSON.stringify(result)}\n` : `${result.message}\n`);
+    const { json, ...request } = flags;
+    const result = changeRelease({ ...request, log: (line) => err.write(`bump-image: ${line}\n`) });
+    out.write(json ? `${JSON.stringify(result)}\n` : `${result.message}\n`);
     return 0;
   } catch (e) {
-    const error = e as Error;
-    err.write(`bump-image: ${error.message}\n`);
-    if (error instanceof ReleaseUsageError) return 2;
-    if (error instanceof ReleaseWorkError) return 1;
-    return 1;
+    err.write(`bump-image: ${(e as Error).message}\n`);
+    return e instanceof ReleaseUsageError ? 2 : 1;
   }
 }

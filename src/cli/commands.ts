@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { registerBumpImage } from './bump-image';
-import { registerGateway } from './gateway';
 import { registerAnalyzeAlert } from './analyze-alert';
 import { registerAnalyzeDrift } from './analyze-drift';
+import { registerBumpImage } from './bump-image';
+import { registerDiffDist } from './diff-dist';
+import { registerDoctor } from './doctor';
+import { registerEval } from './eval';
+import { registerGateway } from './gateway';
 import { registerPinImages } from './pin-images';
 import { registerTriage } from './triage';
-import { registerDiffDist } from './diff-dist';
-import { registerEval } from './eval';
-import { registerDoctor } from './doctor';
 
 /** Registers one subcommand on the program. One file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;

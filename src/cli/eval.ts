@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { runAnalysisCommand, UsageError } from '../analysis';
+import { runCommand } from './run-command';
+import { UsageError } from '../analysis';
 import { CorpusError, loadCorpus } from '../triage/eval/corpus';
 import { evaluate, formatSummary } from '../triage/eval/score';
 
@@ -18,7 +19,7 @@ export function registerEval(program: Command): void {
     .option('--logs-only', 'ignore the cases\' artifacts (score the log parsers alone)')
     .option('--json', 'print the scores as JSON')
     .action(async (raw: Record<string, unknown>) => {
-      await runAnalysisCommand('eval triage', async () => {
+      await runCommand('eval triage', async () => {
         const minType = ratio('--min-type', raw.minType);
         const minFindings = ratio('--min-findings', raw.minFindings);
         let cases;

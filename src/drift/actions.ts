@@ -1,10 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { Redactor, Sink, createSink, teamMentions } from '../analysis';
-import type { DriftReport } from './analyze';
-import type { Urgency } from './rules';
+import type { DriftReport } from './report';
 import { teamById } from '../config/teams';
+import { dispatchEventTypes, type RetrainDispatchPayload } from '../contracts/dispatch';
 
 /**
  * Acting on the urgency the rules computed (never on anything an LLM said):
@@ -14,58 +12,8 @@ import { teamById } from '../config/teams';
  * - `P2` → a Slack message to the ML team's channel;
  * - `none` → nothing.
  *
- * Episodes: a model's drift episode ends after 3 consecutive `none` results or when the production model
- * digest changes; the next non-`none` result opens episode n+1 (a new issue instead of comments on the old one).
+ * Episodes (which issue a P1 goes to) are src/drift/episodes.ts.
  */
-
-export interface EpisodeState {
-  episode: number;
-  consecutiveNone: number;
-  digest: string | null;
-  /** A retrain was dispatched in this episode. */
-  retrained: boolean;
-}
-
-/** Episodes per model, in `<stateDir>/drift-episodes.json`. */
-export class EpisodeStore {
-  private readonly file: string;
-  constructor(stateDir: string) {
-    fs.mkdirSync(stateDir, { recursive: true });
-    this.file = path.join(stateDir, 'drift-episodes.json');
-  }
-
-  private readAll(): Record<string, EpisodeState> {
-    if (!fs.existsSync(this.file)) return {};
-    return JSON.parse(fs.readFileSync(this.file, 'utf8')) as Record<string, EpisodeState>;
-  }
-
-  get(model: string): EpisodeState {
-    return this.readAll()[model] ?? { episode: 1, consecutiveNone: 0, digest: null, retrained: false };
-  }
-
-  /**
-   * Records one result and returns the episode it belongs to. A digest change or a third consecutive `none`
-   * closes the current episode.
-   */
-  record(model: string, urgency: Urgency, digest: string | null, retrained = false): EpisodeState {
-    const all = this.readAll();
-    const prev = all[model] ?? { episode: 1, consecutiveNone: 0, digest, retrained: false };
-    let next: EpisodeState = { ...prev };
-    if (digest !== null && prev.digest !== null && digest !== prev.digest) {
-      next = { episode: prev.episode + 1, consecutiveNone: 0, digest, retrained: false };
-    } else if (prev.consecutiveNone >= 3 && urgency !== 'none') {
-      next = { episode: prev.episode + 1, consecutiveNone: 0, digest: digest ?? prev.digest, retrained: false };
-    }
-    next.digest = digest ?? next.digest;
-    next.consecutiveNone = urgency === 'none' ? next.consecutiveNone + 1 : 0;
-    next.retrained = next.retrained || retrained;
-    all[model] = next;
-    const tmp = `${this.file}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`);
-    fs.renameSync(tmp, this.file);
-    return next;
-  }
-}
 
 export interface ActionOptions {
   /** @default process.env */
@@ -95,7 +43,7 @@ export async function act(report: DriftReport, opts: ActionOptions): Promise<Dri
       await octokit.repos.createDispatchEvent({
         owner,
         repo: name,
-        event_type: 'retrain',
+        event_type: dispatchEventTypes.retrain,
         client_payload: {
           model: report.model,
           window: report.window,
@@ -103,7 +51,7 @@ export async function act(report: DriftReport, opts: ActionOptions): Promise<Dri
           rootCause: report.rootCause,
           affectedFeatures: report.affectedFeatures,
           dedupeKey: report.dedupeKey,
-        },
+        } satisfies RetrainDispatchPayload,
       });
       return { kind: 'retrain-dispatch', detail: `repository_dispatch retrain for ${report.model} on ${repo}` };
     }

@@ -1,5 +1,7 @@
 import { CsvTable, readCsv } from './csv';
-import { RootCause, Remediation, RuleConfig, RuleOutcome, Urgency, decide, defaultRuleConfig } from './rules';
+import { driftDedupeKey } from './episodes';
+import type { Baselines, DriftReport, FeatureReport } from './report';
+import { RuleConfig, RuleOutcome, decide, defaultRuleConfig } from './rules';
 import { Column, ColumnKind } from './stats/column';
 import { DriftThresholds, FeatureDrift, datasetDrift, defaultThresholds, featureDrift } from './stats/feature';
 
@@ -8,73 +10,6 @@ import { DriftThresholds, FeatureDrift, datasetDrift, defaultThresholds, feature
  * decision table's root cause and urgency. Everything here is computed by code; the explanation is
  * added afterwards (src/drift/explain.ts).
  */
-
-export interface FeatureReport {
-  readonly name: string;
-  readonly kind: ColumnKind;
-  readonly test: FeatureDrift['test'];
-  readonly statistic: number | null;
-  readonly pValue: number | null;
-  readonly threshold: number;
-  readonly psi: number;
-  readonly drifted: boolean;
-  readonly referenceNullShare: number;
-  readonly currentNullShare: number;
-  readonly outOfRangeShare: number;
-  /** Feature importance from the training run, when known (online mode). */
-  readonly importance?: number;
-}
-
-export interface AccuracyReport {
-  /** Accuracy in the current window (null without target and prediction). */
-  readonly current: number | null;
-  readonly labelledSamples: number;
-  /** Whether it counts (at least minLabelledSamples labels). */
-  readonly counts: boolean;
-  readonly minLabelledSamples: number;
-}
-
-export interface Baselines {
-  readonly d7: number | null;
-  readonly d14: number | null;
-  /** The baseline drops are measured against. Offline: the accuracy on the reference data. */
-  readonly d30: number | null;
-  /** Where the baselines come from. */
-  readonly source: 'reference-data' | 'captures' | 'none';
-}
-
-/** The report fields of issue 8 (plus `summary`/`team`/`dedupeKey` of the shared report). */
-export interface DriftReport {
-  summary: string;
-  team: string;
-  dedupeKey: string;
-  model: string;
-  window: { from: string | null; to: string | null; referenceRows: number; currentRows: number };
-  features: FeatureReport[];
-  shareDrifted: number;
-  datasetDrift: boolean;
-  accuracy: AccuracyReport;
-  baselines: Baselines;
-  rootCause: RootCause;
-  affectedFeatures: string[];
-  remediation: Remediation;
-  urgency: Urgency;
-  /** The decision-table rows that matched. */
-  reasons: string[];
-  /** The prediction mix compared across the windows (null without a prediction column in both). */
-  predictionDrift: FeatureReport | null;
-  explanation: string;
-  /** Facts the explanation cites (each a short "name: value" line computed by code). */
-  evidence: string[];
-  /** Online mode: alert names of the group that triggered the analysis. */
-  trigger?: string[];
-  /** Online mode: accuracy of the production model's training run (MLflow). */
-  trainingAccuracy?: number | null;
-  /** Online mode: the released image digest (src/config/release.json). */
-  digest?: string;
-  /** The action taken for the urgency (filled by src/drift/actions.ts). */
-  action?: { kind: 'retrain-dispatch' | 'github-issue' | 'slack' | 'none'; ref?: string; detail?: string };
-}
 
 export interface AnalysisOptions {
   /** Label column (excluded from the features). */
@@ -259,7 +194,7 @@ export function buildAnalysis(input: BuildInput): DriftAnalysis {
   const report: DriftReport = {
     summary: summaryLine(input.model, outcome, input.accuracy),
     team: 'ml',
-    dedupeKey: `drift:${input.model}:episode-${input.episode ?? 1}`,
+    dedupeKey: driftDedupeKey(input.model, input.episode ?? 1),
     model: input.model,
     window: input.window,
     features,
@@ -347,35 +282,4 @@ function offlineExplanation(input: BuildInput, o: RuleOutcome): string {
   if (o.remediation === 'rollback') parts.push('The model changed inside the window: roll back to the previous release first.');
   parts.push(`Decision: ${o.reasons.join('; ')}.`);
   return parts.join(' ');
-}
-
-/** The report as Markdown (stdout sink, report.md, GitHub issue body). */
-export function driftMarkdown(r: DriftReport): string {
-  const lines = [
-    `## Drift analysis: ${r.model}: ${r.rootCause} (urgency ${r.urgency})`,
-    '',
-    r.summary,
-    '',
-    ...(r.trigger?.length ? [`**Triggered by:** ${r.trigger.join(', ')}  `] : []),
-    `**Remediation:** ${r.remediation}  `,
-    `**Dataset drift:** ${r.datasetDrift} (${pct(r.shareDrifted)} of features drifted)  `,
-    `**Accuracy:** ${r.accuracy.current === null ? 'n/a' : pct(r.accuracy.current)} on ${r.accuracy.labelledSamples} labels` +
-      `${r.baselines.d30 === null ? '' : `, baseline ${pct(r.baselines.d30)} (${r.baselines.source})`}`,
-    '',
-    '### Explanation',
-    '',
-    r.explanation,
-    '',
-    '### Features',
-    '',
-    '| feature | kind | test | statistic | p-value | PSI | drifted | nulls | out of range |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...r.features.map(
-      (f) =>
-        `| ${f.name} | ${f.kind} | ${f.test} | ${num(f.statistic)} | ${num(f.pValue)} | ${num(f.psi)} | ${f.drifted ? '**yes**' : 'no'} | ${pct(f.currentNullShare)} | ${pct(f.outOfRangeShare)} |`,
-    ),
-    '',
-    `Decision table: ${r.reasons.join('; ')}.`,
-  ];
-  return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AnalysisStore, LlmProvider, Redactor, analyze, loadPrompt, sanitizeReport } from '../analysis';
-import type { DriftAnalysis, DriftReport } from './analyze';
+import type { DriftAnalysis } from './analyze';
+import type { DriftReport } from './report';
 
 /**
  * The LLM path: `prompts/drift/drift.md` through the analysis core (redaction, budget, cache, structured

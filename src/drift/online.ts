@@ -1,6 +1,10 @@
-import { Baselines, DriftAnalysis, buildAnalysis } from './analyze';
+import { DriftAnalysis, buildAnalysis } from './analyze';
 import type { TrainingRun } from './mlflow';
+import type { Baselines } from './report';
 import { defaultRuleConfig, RuleConfig } from './rules';
+import { captureLineSchema, type CaptureLine } from '../contracts/captures';
+import { gatewayPaths } from '../contracts/gateway';
+import { describeIssues } from '../contracts/issues';
 import { Column } from './stats/column';
 import { DriftThresholds, FeatureDrift, datasetDrift, defaultThresholds, featureDrift } from './stats/feature';
 
@@ -14,15 +18,8 @@ import { DriftThresholds, FeatureDrift, datasetDrift, defaultThresholds, feature
  *   its reference profile, and its accuracy (reported as `trainingAccuracy`).
  */
 
-/** One line of the capture API (one instance of a request; src/gateway/capture `CaptureLine`). */
-export interface Capture {
-  readonly requestId: string;
-  readonly model: string;
-  readonly time: string;
-  readonly features: Record<string, unknown> | null;
-  readonly prediction: unknown;
-  readonly label: unknown;
-}
+/** One line of the capture API (one instance of a request). */
+export type Capture = CaptureLine;
 
 export interface CaptureApi {
   readonly url: string;
@@ -33,18 +30,22 @@ export interface CaptureApi {
 /** Reads captures for a model and time range from the gateway (NDJSON, one capture per line). */
 export async function fetchCaptures(api: CaptureApi, model: string, from: Date, to: Date): Promise<Capture[]> {
   const q = new URLSearchParams({ model, from: from.toISOString(), to: to.toISOString() });
-  const res = await fetch(`${api.url.replace(/\/+$/, '')}/v1/captures?${q}`, {
+  const res = await fetch(`${api.url.replace(/\/+$/, '')}${gatewayPaths.captures}?${q}`, {
     headers: { authorization: `Bearer ${api.token}` },
     signal: AbortSignal.timeout(api.timeoutMs ?? 120_000),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`capture API ${api.url}/v1/captures answered ${res.status}: ${text.slice(0, 300)}`);
+  if (!res.ok) throw new Error(`capture API ${api.url}${gatewayPaths.captures} answered ${res.status}: ${text.slice(0, 300)}`);
   return text.split('\n').filter((l) => l.trim() !== '').map((l, i) => {
+    let json: unknown;
     try {
-      return JSON.parse(l) as Capture;
+      json = JSON.parse(l);
     } catch {
       throw new Error(`capture API line ${i + 1} is not JSON`);
     }
+    const line = captureLineSchema.safeParse(json);
+    if (!line.success) throw new Error(`capture API line ${i + 1}: ${describeIssues(line.error)}`);
+    return line.data;
   });
 }
 

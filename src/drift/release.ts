@@ -1,18 +1,9 @@
 import * as fs from 'node:fs';
-import { z } from 'zod';
+import { describeIssues } from '../contracts/issues';
+import { releaseSchema, type Release } from '../contracts/release';
 
-/** src/config/release.json: the released image digest and MLflow model version (machine-edited data). */
-export const releaseSchema = z.strictObject({
-  image: z.string().min(1),
-  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
-  mlflowModel: z.string().min(1),
-  mlflowVersion: z.string().min(1),
-  runId: z.string().min(1),
-});
-
-export type ReleaseState = z.infer<typeof releaseSchema>;
-
-export function releaseState(file: string): ReleaseState {
+/** Reads the release file (src/config/release.json, or a copy); the error names the file and the field. */
+export function releaseState(file: string): Release {
   let json: unknown;
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -20,9 +11,6 @@ export function releaseState(file: string): ReleaseState {
     throw new Error(`${file}: ${(err as Error).message}`);
   }
   const parsed = releaseSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw new Error(`${file}: ${describeIssues(parsed.error, 1)}`);
   return parsed.data;
 }

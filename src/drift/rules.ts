@@ -44,8 +44,6 @@ export type RootCause = 'data-drift' | 'concept-drift' | 'model-decay' | 'data-q
 export type Remediation = 'retrain' | 'rollback' | 'feature-engineering' | 'investigate' | 'none';
 export type Urgency = 'P0' | 'P1' | 'P2' | 'none';
 
-export const rootCauses: readonly RootCause[] = ['data-drift', 'concept-drift', 'model-decay', 'data-quality', 'none'];
-export const remediations: readonly Remediation[] = ['retrain', 'rollback', 'feature-engineering', 'investigate', 'none'];
 export const urgencies: readonly Urgency[] = ['P0', 'P1', 'P2', 'none'];
 
 export interface RuleConfig {

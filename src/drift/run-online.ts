@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../analysis';
-import type { EpisodeStore } from './actions';
 import type { DriftAnalysis } from './analyze';
+import type { EpisodeStore } from './episodes';
 import { MlflowClient, TrainingRun } from './mlflow';
 import { analyzeCaptures, fetchCaptures } from './online';
 import { releaseState } from './release';
 import type { RuleConfig } from './rules';
+import { parseDispatchedGroup } from '../contracts/dispatch';
 
 export interface OnlineRunOptions {
   readonly gatewayUrl: string;
@@ -25,21 +26,15 @@ export interface OnlineRunOptions {
   readonly now?: Date;
 }
 
-/** Alert names of the group that triggered the analysis (an Alertmanager body or the gateway's dispatch payload). */
+/** Alert names of the group that triggered the analysis (a dispatch event, its payload or an Alertmanager body). */
 function triggerOf(file: string): string[] {
-  let body: unknown;
+  let group;
   try {
-    body = JSON.parse(fs.readFileSync(file, 'utf8'));
+    group = parseDispatchedGroup(JSON.parse(fs.readFileSync(file, 'utf8'))).group;
   } catch (err) {
     throw new UsageError(`--alert ${file}: ${(err as Error).message}`);
   }
-  const find = (v: unknown): unknown[] => {
-    if (!v || typeof v !== 'object') return [];
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.alerts)) return o.alerts;
-    return find(o.client_payload ?? o.group ?? null);
-  };
-  return [...new Set(find(body).map((a) => String((a as { labels?: { alertname?: string } }).labels?.alertname ?? '')).filter(Boolean))];
+  return [...new Set(group.alerts.map((a) => a.labels.alertname ?? '').filter(Boolean))];
 }
 
 /**

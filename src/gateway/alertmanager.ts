@@ -1,12 +1,14 @@
 import { compactGroup, dispatchPayloadLimitBytes } from './compact';
 import { Dispatcher } from './dispatcher';
+import { HttpError, type RouteModule } from './http';
 import { Outbox } from './outbox';
-import { HttpError, type RouteModule } from './routes';
-import { parseAlertmanagerPayload } from './schema';
+import { parseAlertmanagerPayload } from '../contracts/alertmanager';
+import { dispatchEventTypes, type GroupEventType } from '../contracts/dispatch';
+import { gatewayPaths } from '../contracts/gateway';
 
 /** `repository_dispatch` event type of a group: `drift` when its common `type` label says so. */
-export function eventTypeOf(commonLabels: Record<string, string>): 'drift' | 'alert' {
-  return commonLabels.type === 'drift' ? 'drift' : 'alert';
+export function eventTypeOf(commonLabels: Record<string, string>): GroupEventType {
+  return commonLabels.type === 'drift' ? dispatchEventTypes.drift : dispatchEventTypes.alert;
 }
 
 /**
@@ -16,8 +18,9 @@ export function eventTypeOf(commonLabels: Record<string, string>): 'drift' | 'al
  */
 export const alertmanagerRoutes: RouteModule = {
   name: 'alertmanager',
-  init(ctx) {
+  async init(ctx) {
     const outbox = new Outbox(ctx.stateDir, ctx.config.dedupeWindowSeconds * 1000);
+    await outbox.ready();
     const dispatcher = new Dispatcher(ctx.config, outbox, ctx.metrics, ctx.logger);
     ctx.addReadinessCheck('outbox', () => outbox.healthy());
     ctx.onShutdown(() => outbox.close());
@@ -26,7 +29,7 @@ export const alertmanagerRoutes: RouteModule = {
     return [
       {
         method: 'POST',
-        path: '/webhooks/alertmanager',
+        path: gatewayPaths.alertmanagerWebhook,
         auth: 'bearer',
         listener: 'alertmanager',
         endpoint: 'alertmanager',

@@ -1,4 +1,4 @@
-import type { AlertmanagerPayload, WebhookAlert } from './schema';
+import type { AlertmanagerPayload, WebhookAlert } from '../contracts/alertmanager';
 
 /**
  * GitHub rejects a `repository_dispatch` whose `client_payload` has more than 10 top-level keys or

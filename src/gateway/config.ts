@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { parseGatewaySettings } from './settings';
+import { gatewayEnv } from '../contracts/gateway';
 
 /** The gateway's settings, from flags (win) and environment. See docs/gateway.md. */
 export interface GatewayConfig {
@@ -57,76 +59,46 @@ export interface GatewaySettingsInput {
   dispatchTimeoutMs?: string;
 }
 
-/** Setting → environment variable (and the flag the CLI offers). */
-export const gatewayEnv: Record<keyof GatewaySettingsInput, string> = {
-  port: 'PORT',
-  alertmanagerPort: 'ALERTMANAGER_PORT',
-  kservePort: 'KSERVE_PORT',
-  host: 'HOST',
-  token: 'GATEWAY_TOKEN',
-  githubToken: 'GITHUB_TOKEN',
-  githubRepository: 'GITHUB_REPOSITORY',
-  githubApiUrl: 'GITHUB_API_URL',
-  stateDir: 'GATEWAY_STATE_DIR',
-  maxBodyBytes: 'GATEWAY_MAX_BODY_BYTES',
-  dedupeWindowSeconds: 'GATEWAY_DEDUPE_WINDOW_SECONDS',
-  maxAttempts: 'GATEWAY_DISPATCH_MAX_ATTEMPTS',
-  backoffBaseMs: 'GATEWAY_BACKOFF_BASE_MS',
-  backoffMaxMs: 'GATEWAY_BACKOFF_MAX_MS',
-  dispatchTimeoutMs: 'GATEWAY_DISPATCH_TIMEOUT_MS',
-};
-
 export class GatewayConfigError extends Error {}
 
-function int(name: string, raw: string | undefined, dflt: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return dflt;
-  if (!/^\d+$/.test(raw.trim())) throw new GatewayConfigError(`${name} must be an integer, got "${raw}"`);
-  const n = Number(raw.trim());
-  if (n < min || n > max) throw new GatewayConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
-
 /**
- * Merges flags over the environment and validates. A missing required setting throws a
- * GatewayConfigError naming every missing variable; secrets are never echoed.
+ * Merges flags over the environment and validates them with the one settings schema (settings.ts).
+ * A missing required setting throws a GatewayConfigError naming every missing variable; secrets are
+ * never echoed.
  */
 export function loadGatewayConfig(flags: GatewaySettingsInput, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const get = (k: keyof GatewaySettingsInput): string | undefined => {
-    const v = flags[k] ?? env[gatewayEnv[k]];
-    return v === undefined || v === '' ? undefined : v;
-  };
-  const missing = (['token', 'githubToken', 'githubRepository'] as const).filter((k) => get(k) === undefined);
+  const raw: Record<string, string | undefined> = { ...env };
+  for (const [k, name] of Object.entries(gatewayEnv)) raw[name] = flags[k as keyof GatewaySettingsInput] ?? env[name];
+  const missing = [gatewayEnv.token, gatewayEnv.githubToken, gatewayEnv.githubRepository].filter((name) => !raw[name]);
   if (missing.length > 0) {
-    throw new GatewayConfigError(
-      `missing required setting${missing.length > 1 ? 's' : ''}: ${missing.map((k) => gatewayEnv[k]).join(', ')}`,
-    );
+    throw new GatewayConfigError(`missing required setting${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
   }
-  const repository = get('githubRepository')!;
-  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repository);
-  if (!m) throw new GatewayConfigError(`GITHUB_REPOSITORY must be "owner/name", got "${repository}"`);
-  const apiUrl = get('githubApiUrl') ?? 'https://api.github.com';
+  let s;
   try {
-    new URL(apiUrl);
-  } catch {
-    throw new GatewayConfigError(`GITHUB_API_URL is not a URL: "${apiUrl}"`);
+    s = parseGatewaySettings(raw);
+  } catch (err) {
+    throw new GatewayConfigError((err as Error).message);
   }
-  const backoffBaseMs = int('GATEWAY_BACKOFF_BASE_MS', get('backoffBaseMs'), 1_000, 1, 3_600_000);
+  const e = gatewayEnv;
+  const backoffBaseMs = s[e.backoffBaseMs]!;
+  const backoffMaxMs = s[e.backoffMaxMs]!;
+  if (backoffMaxMs < backoffBaseMs) throw new GatewayConfigError(`${e.backoffMaxMs} must be between ${backoffBaseMs} and 86400000, got ${backoffMaxMs}`);
   return {
-    port: int('PORT', get('port'), 8080, 0, 65535),
-    ...(get('alertmanagerPort') !== undefined ? { alertmanagerPort: int('ALERTMANAGER_PORT', get('alertmanagerPort'), 0, 0, 65535) } : {}),
-    ...(get('kservePort') !== undefined ? { kservePort: int('KSERVE_PORT', get('kservePort'), 0, 0, 65535) } : {}),
-    host: get('host') ?? '0.0.0.0',
-    token: get('token')!,
-    githubToken: get('githubToken')!,
-    githubOwner: m[1],
-    githubRepo: m[2],
-    githubApiUrl: apiUrl.replace(/\/+$/, ''),
-    stateDir: path.resolve(get('stateDir') ?? './.gateway-state'),
-    maxBodyBytes: int('GATEWAY_MAX_BODY_BYTES', get('maxBodyBytes'), 1024 * 1024, 1024, 64 * 1024 * 1024),
-    dedupeWindowSeconds: int('GATEWAY_DEDUPE_WINDOW_SECONDS', get('dedupeWindowSeconds'), 3600, 0, 30 * 86400),
-    maxAttempts: int('GATEWAY_DISPATCH_MAX_ATTEMPTS', get('maxAttempts'), 8, 1, 100),
+    port: s[e.port]!,
+    ...(s[e.alertmanagerPort] !== undefined ? { alertmanagerPort: s[e.alertmanagerPort] } : {}),
+    ...(s[e.kservePort] !== undefined ? { kservePort: s[e.kservePort] } : {}),
+    host: s[e.host]!,
+    token: s[e.token]!,
+    githubToken: s[e.githubToken]!,
+    githubOwner: s[e.githubRepository]!.owner,
+    githubRepo: s[e.githubRepository]!.repo,
+    githubApiUrl: s[e.githubApiUrl],
+    stateDir: path.resolve(s[e.stateDir]!),
+    maxBodyBytes: s[e.maxBodyBytes]!,
+    dedupeWindowSeconds: s[e.dedupeWindowSeconds]!,
+    maxAttempts: s[e.maxAttempts]!,
     backoffBaseMs,
-    backoffMaxMs: int('GATEWAY_BACKOFF_MAX_MS', get('backoffMaxMs'), 300_000, backoffBaseMs, 86_400_000),
-    dispatchTimeoutMs: int('GATEWAY_DISPATCH_TIMEOUT_MS', get('dispatchTimeoutMs'), 10_000, 100, 600_000),
+    backoffMaxMs,
+    dispatchTimeoutMs: s[e.dispatchTimeoutMs]!,
   };
 }

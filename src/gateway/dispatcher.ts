@@ -3,6 +3,7 @@ import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
 import type { Outbox, OutboxEntry } from './outbox';
+import type { GroupDispatchPayload } from '../contracts/dispatch';
 
 /** HTTP statuses after which retrying the same payload cannot succeed. */
 const permanentStatuses = new Set([400, 422]);
@@ -133,7 +134,7 @@ export class Dispatcher {
         owner: this.config.githubOwner,
         repo: this.config.githubRepo,
         event_type: entry.eventType,
-        client_payload: { group: JSON.parse(entry.payload), outboxId: entry.id },
+        client_payload: { group: JSON.parse(entry.payload), outboxId: entry.id } satisfies GroupDispatchPayload,
         request: { signal: AbortSignal.timeout(this.config.dispatchTimeoutMs) },
       });
       outcome = { kind: 'dispatched' };

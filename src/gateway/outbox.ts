@@ -103,56 +103,6 @@ const schemaSql = `
   CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (seq) WHERE state = 'pending';
 `;
 
-/**
- * The writer thread (plain JavaScript, evaluated, so it runs the same under ts-node, jest and
- * compiled lib/). Messages are handled strictly in order.
- * - `accept`: one FULL transaction for the batch; per item, the dedupe decision and the insert.
- * - `mark`: a post-attempt state change, committed with synchronous=NORMAL: in WAL mode it
- *   survives a process crash (kill -9) and is fsynced at the next FULL commit or checkpoint, so only
- *   a power loss can drop one, and then the entry is sent again (at-least-once; receivers dedupe on
- *   `outboxId`). This keeps an fsync per dispatch off the accept path.
- */
-const writerSource = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { randomUUID } = require('node:crypto');
-const Database = require(workerData.sqliteModule);
-const db = new Database(workerData.file);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-db.pragma('busy_timeout = 5000');
-const lastLive = db.prepare("SELECT id, dedupe_key, created_at FROM outbox WHERE group_key = ? AND state IN ('pending', 'dispatched') ORDER BY seq DESC LIMIT 1");
-const insert = db.prepare("INSERT INTO outbox (id, created_at, group_key, dedupe_key, event_type, state, next_attempt_at, duplicate_of, payload) VALUES (@id, @created_at, @group_key, @dedupe_key, @event_type, @state, @created_at, @duplicate_of, @payload)");
-const marks = {
-  dispatched: db.prepare("UPDATE outbox SET state = 'dispatched', attempts = attempts + 1, dispatched_at = @now, last_error = NULL WHERE id = @id"),
-  retry: db.prepare("UPDATE outbox SET attempts = attempts + @count, next_attempt_at = @next, last_error = @error WHERE id = @id"),
-  failed: db.prepare("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = @error WHERE id = @id"),
-};
-const acceptBatch = db.transaction((items, now, windowMs) => items.map((it) => {
-  const last = lastLive.get(it.groupKey);
-  const duplicate = last !== undefined && last.dedupe_key === it.dedupeKey && now - last.created_at < windowMs;
-  const id = randomUUID();
-  insert.run({ id, created_at: now, group_key: it.groupKey, dedupe_key: it.dedupeKey, event_type: it.eventType,
-    state: duplicate ? 'deduplicated' : 'pending', duplicate_of: duplicate ? last.id : null, payload: it.payload });
-  return duplicate ? { id, deduplicated: true, duplicateOf: last.id } : { id, deduplicated: false };
-}));
-parentPort.on('message', (msg) => {
-  try {
-    if (msg.type === 'accept') {
-      parentPort.postMessage({ seq: msg.seq, ok: true, results: acceptBatch(msg.items, msg.now, msg.windowMs) });
-    } else if (msg.type === 'mark') {
-      db.pragma('synchronous = NORMAL');
-      try { marks[msg.kind].run(msg.params); } finally { db.pragma('synchronous = FULL'); }
-      parentPort.postMessage({ seq: msg.seq, ok: true, result: null });
-    } else if (msg.type === 'close') {
-      db.close();
-      parentPort.postMessage({ seq: msg.seq, ok: true });
-    }
-  } catch (err) {
-    parentPort.postMessage({ seq: msg.seq, ok: false, error: String(err && err.message || err) });
-  }
-});
-`;
-
 interface AcceptItem {
   readonly groupKey: string;
   readonly dedupeKey: string;
@@ -186,11 +136,16 @@ export class Outbox {
     };
     this.writer = new SqliteWriterThread<AcceptItem, AcceptResult>({
       name: 'outbox',
-      source: writerSource,
+      entry: path.join(__dirname, 'outbox-writer.worker'),
       file: this.file,
       batchType: 'accept',
       batchExtras: () => ({ now: this.now(), windowMs: this.dedupeWindowMs }),
     });
+  }
+
+  /** Resolves when the writer thread is running (the gateway awaits it before it listens). */
+  ready(): Promise<void> {
+    return this.writer.ready();
   }
 
   /** Durably records a group; resolves after the commit (fsync). */

@@ -1,4 +1,5 @@
-import type { RouteModule } from './routes';
+import type { RouteModule } from './http';
+import { gatewayPaths } from '../contracts/gateway';
 
 /**
  * Liveness, readiness and metrics. `/healthz` says the process serves HTTP; `/readyz` says every
@@ -9,10 +10,10 @@ import type { RouteModule } from './routes';
 export const probeRoutes: RouteModule = {
   name: 'probes',
   init: () => [
-    { method: 'GET', path: '/healthz', auth: 'none', handler: () => ({ status: 200, body: { status: 'ok' } }) },
+    { method: 'GET', path: gatewayPaths.healthz, auth: 'none', handler: () => ({ status: 200, body: { status: 'ok' } }) },
     {
       method: 'GET',
-      path: '/readyz',
+      path: gatewayPaths.readyz,
       auth: 'none',
       handler: (_req, ctx) => {
         const failing = ctx.readinessFailures();
@@ -23,7 +24,7 @@ export const probeRoutes: RouteModule = {
     },
     {
       method: 'GET',
-      path: '/metrics',
+      path: gatewayPaths.metrics,
       auth: 'none',
       handler: async (_req, ctx) => ({
         status: 200,

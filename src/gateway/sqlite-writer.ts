@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from './sqlite-worker';
 
 /**
  * A SQLite writer on a thread of its own, with group commit. better-sqlite3 is synchronous: a
@@ -7,8 +8,8 @@ import { Worker } from 'node:worker_threads';
  * the next batch, which the thread commits as one transaction. Each caller's promise settles when
  * its own item is committed, so a 2xx still means "on disk".
  *
- * The thread's code is plain JavaScript, evaluated (so it runs the same under ts-node, jest and a
- * compiled lib/), and handles messages strictly in order:
+ * The thread's code is a module of its own (`*-writer.worker.ts`, started by sqlite-worker.ts from
+ * the sources or from compiled JS) and handles messages strictly in order:
  * - `{ seq, type: <batchType>, items, ...extras }` → `{ seq, ok: true, results }`, one result per
  *   item; a result `{ itemError: string }` rejects that item alone;
  * - any other `{ seq, type, ... }` → `{ seq, ok: true, result }`;
@@ -16,8 +17,8 @@ import { Worker } from 'node:worker_threads';
  * `close` must close its database and answer.
  */
 export interface SqliteWriterOptions {
-  /** The thread's JavaScript. Its workerData has `sqliteModule` (require path of better-sqlite3) and `file`. */
-  readonly source: string;
+  /** The thread's module, without extension (e.g. `path.join(__dirname, 'outbox-writer.worker')`). Its workerData has `file`. */
+  readonly entry: string;
   readonly file: string;
   /** The message type of a batch. */
   readonly batchType: string;
@@ -65,6 +66,14 @@ export class SqliteWriterThread<Item, Result> {
     });
   }
 
+  /**
+   * Starts the thread now and resolves when it answers, so the first write does not wait for the
+   * thread to start (from the TypeScript sources that includes loading the transpiler).
+   */
+  async ready(): Promise<void> {
+    await this.call({ type: 'ping' });
+  }
+
   /** Commits everything queued (and in flight), closes the thread's database and stops it. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -86,10 +95,7 @@ export class SqliteWriterThread<Item, Result> {
   /** The thread, started on first use (read-only users of a store never start one). */
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.options.source, {
-      eval: true,
-      workerData: { file: this.options.file, sqliteModule: require.resolve('better-sqlite3') },
-    });
+    const worker = startWorker(this.options.entry, { file: this.options.file });
     worker.on('message', (msg: { seq: number; ok: boolean; results?: unknown; result?: unknown; error?: string }) => {
       const settle = this.inflight.get(msg.seq);
       if (!settle) return;

@@ -1,15 +1,12 @@
 import { commitDataChange, DataCommitOptions, GENERATED_DIR, refuseDirtyTree } from './data-commit';
 import { Git } from './git';
 import {
-  digestProblem,
   formatRelease,
-  imageProblem,
   parseRelease,
   readRelease,
-  Release,
-  RELEASE_FILE,
   ReleaseUsageError,
 } from './release-file';
+import { digestProblem, imageProblem, Release, RELEASE_FILE } from '../contracts/release';
 
 export { DEFAULT_SYNTH_COMMAND, GENERATED_DIR } from './data-commit';
 

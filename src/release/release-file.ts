@@ -1,9 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-
-/** Where the release state lives, relative to the repository root. The only file a bump edits. */
-export const RELEASE_FILE = 'src/config/release.json';
+import { describeIssues } from '../contracts/issues';
+import { RELEASE_FILE, releaseSchema, type Release } from '../contracts/release';
 
 /** An error in what the caller asked for (exit code 2): bad flags, malformed image or digest. */
 export class ReleaseUsageError extends Error {
@@ -23,53 +21,6 @@ export class ReleaseWorkError extends Error {
   }
 }
 
-/**
- * An image repository reference without tag or digest: `registry/path/name`, lowercase,
- * the registry a host name (with an optional port) as in the OCI distribution spec.
- */
-const IMAGE_RE = /^(?<registry>[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:[0-9]{1,5})?)\/(?<path>[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*)$/;
-const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
-
-/** Returns the problem with an image reference, or undefined when it is valid. */
-export function imageProblem(image: string): string | undefined {
-  if (image.length === 0) return 'image reference is empty';
-  if (image.includes('@')) return `image reference "${image}" must not carry a digest (pass it with --digest)`;
-  const lastPart = image.split('/').pop() ?? '';
-  if (lastPart.includes(':')) return `image reference "${image}" must not carry a tag: the release is pinned by digest`;
-  if (image !== image.toLowerCase()) return `image reference "${image}" must be lowercase`;
-  if (!IMAGE_RE.test(image)) {
-    return `image reference "${image}" is not REGISTRY/OWNER/NAME (e.g. ghcr.io/acme/credit-risk-model)`;
-  }
-  return undefined;
-}
-
-/** Returns the problem with a digest, or undefined when it is `sha256:` + 64 lowercase hex. */
-export function digestProblem(digest: string): string | undefined {
-  if (DIGEST_RE.test(digest)) return undefined;
-  if (/^sha256:[0-9A-Fa-f]{64}$/.test(digest)) return `digest "${digest}" must be lowercase hex`;
-  if (!digest.startsWith('sha256:')) return `digest "${digest}" must start with "sha256:"`;
-  return `digest "${digest}" must be "sha256:" followed by 64 hex characters (got ${digest.length - 7})`;
-}
-
-/** The machine-edited release state (src/config/release.json). Unknown keys are rejected. */
-export const ReleaseSchema = z
-  .object({
-    image: z.string().superRefine((v, ctx) => {
-      const p = imageProblem(v);
-      if (p) ctx.addIssue({ code: 'custom', message: p });
-    }),
-    digest: z.string().superRefine((v, ctx) => {
-      const p = digestProblem(v);
-      if (p) ctx.addIssue({ code: 'custom', message: p });
-    }),
-    mlflowModel: z.string().min(1),
-    mlflowVersion: z.string().regex(/^[0-9]+$/, 'mlflowVersion must be a model registry version number'),
-    runId: z.string().min(1),
-  })
-  .strict();
-
-export type Release = z.infer<typeof ReleaseSchema>;
-
 /** Parses release JSON text; the error names the file and the field that is wrong. */
 export function parseRelease(text: string, source = RELEASE_FILE): Release {
   let raw: unknown;
@@ -78,11 +29,8 @@ export function parseRelease(text: string, source = RELEASE_FILE): Release {
   } catch (err) {
     throw new ReleaseWorkError(`${source}: not valid JSON (${(err as Error).message})`);
   }
-  const result = ReleaseSchema.safeParse(raw);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new ReleaseWorkError(`${source}: invalid release state: ${issues}`);
-  }
+  const result = releaseSchema.safeParse(raw);
+  if (!result.success) throw new ReleaseWorkError(`${source}: invalid release state: ${describeIssues(result.error, Infinity)}`);
   return result.data;
 }
 
@@ -103,5 +51,5 @@ export function readRelease(repoDir: string): Release {
 }
 
 export function writeRelease(repoDir: string, release: Release): void {
-  writeFileSync(join(repoDir, RELEASE_FILE), formatRelease(ReleaseSchema.parse(release)));
+  writeFileSync(join(repoDir, RELEASE_FILE), formatRelease(releaseSchema.parse(release)));
 }

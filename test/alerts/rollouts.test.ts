@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { gatherContext, offlineReport } from '../../src/alerts/analyze';
+import { gatherContext, offlineReport } from '../../src/alerts/gather';
 import { describeKubernetesError, loadKubeConfig } from '../../src/alerts/kubernetes';
 import { argocdHistory, defaultArgocdApplication } from '../../src/alerts/rollouts';
-import type { WebhookAlert } from '../../src/gateway/schema';
+import type { WebhookAlert } from '../../src/contracts/alertmanager';
 import { readRole, startKubernetesFake, type KubernetesFake } from '../fakes/kubernetes-api';
 import { alertGroup } from '../gateway/payloads';
 

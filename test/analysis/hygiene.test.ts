@@ -1,4 +1,5 @@
-import { resolveAnalysisOptions, sanitizeReport, sanitizeText, UsageError } from '../../src/analysis';
+import { sanitizeReport, sanitizeText, UsageError } from '../../src/analysis';
+import { resolveAnalysisOptions } from '../../src/cli/analysis-options';
 
 describe('output hygiene', () => {
   test('only configured team handles may be mentioned', () => {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromiumPath, render } from './chromium';
 import { leftovers, portsOf, root, startDemo } from './harness';
-import { DRIFTED_FEATURES } from '../../src/demo/main';
+import { DRIFTED_FEATURES } from '../../demo/common';
 
 /**
  * `npm run demo --short` end to end (real MLflow, model server, gateway, Prometheus, Alertmanager;

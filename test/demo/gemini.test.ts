@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { leftovers, startDemo } from './harness';
-import { GATEWAY_TOKEN, GITHUB_TOKEN } from '../../src/demo/main';
+import { GATEWAY_TOKEN, GITHUB_TOKEN } from '../../demo/common';
 import { GeminiFake, startGeminiFake } from '../fakes/gemini';
 
 /**

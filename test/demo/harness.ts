@@ -14,11 +14,11 @@ export interface DemoRun {
 }
 
 /**
- * The demo as `npm run demo` starts it after setup: node + ts-node --swc on src/demo/main.ts.
+ * The demo as `npm run demo` starts it after setup: node + ts-node --swc on demo/main.ts.
  * Without LLM keys (the offline provider) unless `env` sets them.
  */
 export function startDemo(args: string[], env: NodeJS.ProcessEnv = {}): DemoRun {
-  const child = spawn(process.execPath, [path.join(root, 'node_modules', '.bin', 'ts-node'), '--swc', 'src/demo/main.ts', ...args], {
+  const child = spawn(process.execPath, [path.join(root, 'node_modules', '.bin', 'ts-node'), '--swc', 'demo/main.ts', ...args], {
     cwd: root,
     env: { ...process.env, GEMINI_API_KEY: '', GEMINI_BASE_URL: '', OPENAI_API_KEY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,7 @@ import { leftovers, pgidOf, processesInGroup, startDemo } from './harness';
 /**
  * Interrupting the demo at set points leaves nothing behind. SIGINT/SIGTERM: the demo's handler
  * stops its process group and exits 130/143. SIGKILL: no handler runs; the group's watchdog sees
- * its pipe from the demo close and stops the group (src/demo/group.ts).
+ * its pipe from the demo close and stops the group (demo/group.ts).
  */
 const cases: [NodeJS.Signals, string, number | null][] = [
   ['SIGINT', 'all services up', 130], // everything running, before the scenarios

@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EpisodeStore } from '../../src/drift/actions';
-import { driftMarkdown } from '../../src/drift/analyze';
+import { EpisodeStore } from '../../src/drift/episodes';
+import { driftMarkdown } from '../../src/drift/render';
 import { defaultRuleConfig } from '../../src/drift/rules';
 import { onlineAnalysis } from '../../src/drift/run-online';
 import { createCaptureModule } from '../../src/gateway/capture';
 import { loadGatewayConfig } from '../../src/gateway/config';
 import { silentLogger } from '../../src/gateway/logger';
 import { startGateway, type RunningGateway } from '../../src/gateway/server';
-import { seededRandom } from '../../src/testing/random';
+import { seededRandom } from '../support/random';
 
 /**
  * The online mode end to end through the real gateway: payload-logger events and feedback go in over HTTP,
@@ -76,8 +76,25 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'release.json'), JSON.stringify({
     image: 'ghcr.io/acme/credit-risk', digest: `sha256:${'1'.repeat(64)}`, mlflowModel: 'credit-risk', mlflowVersion: '0', runId: 'none',
   }));
+  // The repository_dispatch event as GITHUB_EVENT_PATH holds it (src/contracts/dispatch.ts).
+  const alert = (alertname: string, fingerprint: string) => ({
+    status: 'firing', labels: { alertname, type: 'drift' }, startsAt: '2026-03-01T11:00:00Z', fingerprint,
+  });
   fs.writeFileSync(path.join(dir, 'alert.json'), JSON.stringify({
-    client_payload: { alerts: [{ labels: { alertname: 'ModelAccuracyLow', type: 'drift' } }, { labels: { alertname: 'PredictionDistributionShift' } }] },
+    client_payload: {
+      outboxId: 'o-1',
+      group: {
+        version: '4',
+        groupKey: '{}:{alertname="drift"}',
+        status: 'firing',
+        receiver: 'mlops-gateway',
+        groupLabels: {},
+        commonLabels: { type: 'drift' },
+        commonAnnotations: {},
+        externalURL: 'http://alertmanager',
+        alerts: [alert('ModelAccuracyLow', 'a1'), alert('PredictionDistributionShift', 'b2')],
+      },
+    },
   }));
 }, 300_000);
 

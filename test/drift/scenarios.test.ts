@@ -3,8 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { act } from '../../src/drift/actions';
-import { analyzeTables, driftMarkdown, DriftReport } from '../../src/drift/analyze';
+import { analyzeTables } from '../../src/drift/analyze';
 import { readCsv } from '../../src/drift/csv';
+import { driftMarkdown } from '../../src/drift/render';
+import type { DriftReport } from '../../src/drift/report';
 import { GitHubFake, startGitHubFake } from '../fakes/github';
 import { SlackFake, startSlackFake } from '../fakes/slack';
 

@@ -1,8 +1,8 @@
 import { Octokit } from '@octokit/rest';
 import { githubToken, outboxRows, post, startTestGateway, until } from './harness';
 import { alertGroup } from './payloads';
+import { parseAlertmanagerPayload } from '../../src/contracts/alertmanager';
 import { clientPayloadBytes, compactGroup, dispatchPayloadLimitBytes } from '../../src/gateway/compact';
-import { parseAlertmanagerPayload } from '../../src/gateway/schema';
 import { githubPayloadLimitBytes, startGithubDispatchFake, type GithubDispatchFake } from '../fakes/github-dispatch';
 
 let fake: GithubDispatchFake;

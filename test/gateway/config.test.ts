@@ -59,3 +59,10 @@ test('secrets are never echoed in errors', () => {
   expect(message).toMatch(/PORT/);
   expect(message).not.toMatch(/supersecret|ghp_secret/);
 });
+
+test('one schema for every gateway setting: the capture settings are validated at start too, by name', () => {
+  expect(() => loadGatewayConfig({}, { ...env, CAPTURE_SAMPLE_RATE: '2' })).toThrow('CAPTURE_SAMPLE_RATE must be a number between 0 and 1, got "2"');
+  expect(() => loadGatewayConfig({}, { ...env, GATEWAY_BACKOFF_BASE_MS: '5000', GATEWAY_BACKOFF_MAX_MS: '10' }))
+    .toThrow('GATEWAY_BACKOFF_MAX_MS must be between 5000 and 86400000, got 10');
+  expect(loadGatewayConfig({ maxBodyBytes: '2048' }, env).maxBodyBytes).toBe(2048);
+});

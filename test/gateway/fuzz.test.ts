@@ -2,8 +2,8 @@ import * as net from 'node:net';
 import { gatewayToken, outboxRows, post, startTestGateway, until } from './harness';
 import { alertGroup } from './payloads';
 import type { RunningGateway } from '../../src/gateway/server';
-import { seededRandom } from '../../src/testing/random';
 import { startGithubDispatchFake, type GithubDispatchFake } from '../fakes/github-dispatch';
+import { seededRandom } from '../support/random';
 
 interface BadRequest {
   readonly kind: string;

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBumpImage } from '../../src/cli/bump-image';
-import { bumpImage, formatRelease, Release, RELEASE_FILE, rollbackImage } from '../../src/release';
+import { Release, RELEASE_FILE } from '../../src/contracts/release';
+import { bumpImage, formatRelease, rollbackImage } from '../../src/release';
 
 // A tiny synth: renders release.json into dist/release/image.txt, like the real synth renders
 // the InferenceService's image from it.

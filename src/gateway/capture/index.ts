@@ -1,9 +1,11 @@
 import { Counter, Gauge } from 'prom-client';
-import { z } from 'zod';
-import { metrics } from '../../config/metrics';
-import { HttpError, type GatewayContext, type Route, type RouteModule } from '../routes';
 import { MalformedEvent, parseLoggerEvent, sampled } from './events';
 import { CaptureRow, CaptureStore } from './store';
+import { metrics } from '../../config/metrics';
+import { feedbackBodySchema, type CaptureLine } from '../../contracts/captures';
+import { captureEnv, gatewayPaths } from '../../contracts/gateway';
+import { HttpError, type GatewayContext, type Route, type RouteModule } from '../http';
+import { parseCaptureSettings } from '../settings';
 
 /**
  * Payload capture for drift analysis (issue 8), plugged into the gateway through its route seam:
@@ -13,7 +15,7 @@ import { CaptureRow, CaptureStore } from './store';
  *   replays stored once; malformed events 400 (counted in `mlops_gateway_rejected_total{endpoint="kserve"}`).
  * - `POST /feedback` (bearer): ground-truth labels by request id.
  * - `GET /v1/captures?model=&from=&to=&labelled=` (bearer): complete captures as NDJSON, oldest first, one line
- *   per instance (`features`, `prediction`, `probabilities`, `label`; see {@link CaptureLine}).
+ *   per instance (`features`, `prediction`, `probabilities`, `label`; see src/contracts/captures.ts).
  * - metrics: `mlops_model_accuracy{model_name}` over the accuracy window, `mlops_feedback_labelled_total`,
  *   `mlops_captures_stored_total`, `mlops_capture_last_timestamp_seconds`.
  *
@@ -34,56 +36,23 @@ export interface CaptureOptions {
   readonly now: () => number;
 }
 
-function envNumber(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return dflt;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
-  return n;
-}
-
+/** The capture settings from the environment, validated by the gateway's one settings schema (settings.ts). */
 export function captureOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): CaptureOptions {
+  const s = parseCaptureSettings(env);
   return {
-    sampleRate: envNumber(env, 'CAPTURE_SAMPLE_RATE', 1, 0, 1),
-    retentionMs: envNumber(env, 'CAPTURE_RETENTION_DAYS', 35, 1, 3650) * 86_400_000,
-    accuracyWindowMs: envNumber(env, 'ACCURACY_WINDOW_HOURS', 24, 1, 24 * 90) * 3_600_000,
+    sampleRate: s[captureEnv.sampleRate],
+    retentionMs: s[captureEnv.retentionDays] * 86_400_000,
+    accuracyWindowMs: s[captureEnv.accuracyWindowHours] * 3_600_000,
     purgeIntervalMs: 600_000,
     now: Date.now,
   };
 }
-
-const labelValue = z.union([z.string(), z.number(), z.boolean()]);
-const feedbackItem = z.strictObject({
-  requestId: z.string().min(1),
-  /** One label per instance of the request, or a single label for a one-instance request. */
-  label: labelValue.optional(),
-  labels: z.array(labelValue).min(1).optional(),
-}).refine((v) => (v.label === undefined) !== (v.labels === undefined), { message: 'give exactly one of "label" or "labels"' });
-const feedbackBody = z.union([feedbackItem, z.strictObject({ items: z.array(feedbackItem).min(1).max(10_000) })]);
 
 function parseTime(name: string, raw: string | null): number | undefined {
   if (raw === null || raw === '') return undefined;
   const n = /^\d+$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw);
   if (Number.isNaN(n)) throw new HttpError(400, 'bad-query', `${name}="${raw}" is neither an RFC 3339 time nor Unix seconds`);
   return n;
-}
-
-/** One NDJSON line of the capture API: one instance of a captured request. */
-export interface CaptureLine {
-  readonly requestId: string;
-  readonly ceId: string;
-  /** Position of the instance in the request. */
-  readonly index: number;
-  readonly model: string;
-  readonly namespace: string;
-  /** RFC 3339 time of the request. */
-  readonly time: string;
-  /** The instance as the model saw it: v1 objects as they are; arrays keyed "0", "1", …; scalars as {"value": x}. */
-  readonly features: Record<string, unknown>;
-  readonly prediction: unknown;
-  readonly probabilities: unknown;
-  /** Ground truth from /feedback, or null. */
-  readonly label: unknown;
 }
 
 function asFeatures(instance: unknown): Record<string, unknown> {
@@ -116,6 +85,7 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
     async init(ctx: GatewayContext): Promise<Route[]> {
       const opts = { ...captureOptionsFromEnv(), ...overrides };
       const store = new CaptureStore(ctx.stateDir);
+      await store.ready();
       const stored = new Counter({
         name: metrics.capturesStored.name, help: metrics.capturesStored.help, labelNames: ['model_name'], registers: [ctx.registry],
       });
@@ -159,7 +129,7 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
       return [
         {
           method: 'POST',
-          path: '/webhooks/kserve',
+          path: gatewayPaths.kserveWebhook,
           auth: 'none',
           endpoint: 'kserve',
           // The logger forwards the client's Content-Type, which may be missing or not JSON.
@@ -185,11 +155,11 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
         },
         {
           method: 'POST',
-          path: '/feedback',
+          path: gatewayPaths.feedback,
           auth: 'bearer',
           endpoint: 'feedback',
           async handler(req) {
-            const parsed = feedbackBody.safeParse(req.json);
+            const parsed = feedbackBodySchema.safeParse(req.json);
             if (!parsed.success) {
               const issue = parsed.error.issues[0];
               throw new HttpError(400, 'schema', `feedback ${issue.path.join('.') || '(root)'}: ${issue.message}`);
@@ -217,7 +187,7 @@ export function createCaptureModule(overrides: Partial<CaptureOptions> = {}): Ro
         },
         {
           method: 'GET',
-          path: '/v1/captures',
+          path: gatewayPaths.captures,
           auth: 'bearer',
           endpoint: 'captures',
           handler(req) {

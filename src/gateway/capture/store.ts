@@ -76,66 +76,6 @@ function toRow(r: DbRow): CaptureRow {
   };
 }
 
-/**
- * The writer thread (see sqlite-writer.ts): stores halves and labels in batches, one transaction
- * per batch with a savepoint per item (a failing item fails alone), and purges. synchronous=NORMAL:
- * in WAL mode a commit survives a crash of the process; captures are statistics input, not worth
- * an fsync per request.
- */
-const writerSource = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.sqliteModule);
-const db = new Database(workerData.file, { timeout: 10000 });
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
-const st = {
-  event: db.prepare('INSERT OR IGNORE INTO events (ce_id, kind, received_ms) VALUES (?, ?, ?)'),
-  capture: db.prepare('INSERT INTO captures (ce_id, request_id, model, namespace, time_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ce_id) DO NOTHING'),
-  request: db.prepare('UPDATE captures SET instances = ?, time_ms = ? WHERE ce_id = ?'),
-  response: db.prepare('UPDATE captures SET predictions = ?, probabilities = ? WHERE ce_id = ?'),
-  labelGet: db.prepare('SELECT labels FROM labels WHERE request_id = ?'),
-  labelPut: db.prepare('INSERT OR REPLACE INTO labels (request_id, labels, labelled_ms) VALUES (?, ?, ?)'),
-  old: db.prepare('SELECT ce_id, request_id FROM captures WHERE time_ms < ?'),
-  delEvents: db.prepare('DELETE FROM events WHERE ce_id = ?'),
-  delCapture: db.prepare('DELETE FROM captures WHERE ce_id = ?'),
-  delLabel: db.prepare('DELETE FROM labels WHERE request_id = ?'),
-  delOrphanLabels: db.prepare('DELETE FROM labels WHERE labelled_ms < ? AND request_id NOT IN (SELECT request_id FROM captures)'),
-};
-const storeHalf = (e, now) => {
-  if (st.event.run(e.ceId, e.kind, now).changes === 0) return false;
-  st.capture.run(e.ceId, e.requestId, e.model, e.namespace, e.time);
-  // The request's time is the capture's time.
-  if (e.kind === 'request') st.request.run(JSON.stringify(e.instances || []), e.time, e.ceId);
-  else st.response.run(JSON.stringify(e.predictions || []), e.probabilities ? JSON.stringify(e.probabilities) : null, e.ceId);
-  return true;
-};
-const label = (requestId, text, now) => {
-  const prev = st.labelGet.get(requestId);
-  if (prev && prev.labels === text) return false;
-  st.labelPut.run(requestId, text, now);
-  return true;
-};
-const one = db.transaction((it) => (it.kind === 'half' ? storeHalf(it.event, it.now) : label(it.requestId, it.text, it.now)));
-const write = db.transaction((items) => items.map((it) => {
-  try { return one(it); } catch (err) { return { itemError: String(err && err.message || err) }; }
-}));
-const purge = db.transaction((before) => {
-  const old = st.old.all(before);
-  for (const r of old) { st.delEvents.run(r.ce_id); st.delCapture.run(r.ce_id); st.delLabel.run(r.request_id); }
-  st.delOrphanLabels.run(before);
-  return old.length;
-});
-parentPort.on('message', (msg) => {
-  try {
-    if (msg.type === 'write') parentPort.postMessage({ seq: msg.seq, ok: true, results: write(msg.items) });
-    else if (msg.type === 'purge') parentPort.postMessage({ seq: msg.seq, ok: true, result: purge(msg.before) });
-    else if (msg.type === 'close') { db.close(); parentPort.postMessage({ seq: msg.seq, ok: true, result: null }); }
-  } catch (err) {
-    parentPort.postMessage({ seq: msg.seq, ok: false, error: String(err && err.message || err) });
-  }
-});
-`;
-
 type WriteItem =
   | { kind: 'half'; event: HalfEvent; now: number }
   | { kind: 'label'; requestId: string; text: string; now: number };
@@ -162,7 +102,12 @@ export class CaptureStore {
       CREATE INDEX IF NOT EXISTS captures_request ON captures (request_id);
       CREATE TABLE IF NOT EXISTS labels (request_id TEXT PRIMARY KEY, labels TEXT NOT NULL, labelled_ms INTEGER NOT NULL);
     `);
-    this.writer = new SqliteWriterThread<WriteItem, boolean>({ name: 'capture store', source: writerSource, file, batchType: 'write' });
+    this.writer = new SqliteWriterThread<WriteItem, boolean>({ name: 'capture store', entry: path.join(__dirname, 'store-writer.worker'), file, batchType: 'write' });
+  }
+
+  /** Resolves when the writer thread is running (the gateway awaits it before it listens). */
+  ready(): Promise<void> {
+    return this.writer.ready();
   }
 
   private prepare(sql: string): Database.Statement {

@@ -1,6 +1,7 @@
 import { MlopsSettings } from './settings';
 import { credentials } from '../../config/credentials';
 import { alertCatalog } from '../../config/metrics';
+import { gatewayPaths } from '../../contracts/gateway';
 
 /**
  * The Alertmanager configuration: kube-prometheus-stack's `alertmanager.config` value, and
@@ -87,7 +88,7 @@ export function alertmanagerConfigFor(s: MlopsSettings): AlertmanagerConfig {
         name: gatewayReceiver,
         webhook_configs: [
           {
-            url: `${s.gatewayUrls.alertmanager}/webhooks/alertmanager`,
+            url: `${s.gatewayUrls.alertmanager}${gatewayPaths.alertmanagerWebhook}`,
             send_resolved: true,
             // 0 = all alerts of the group; the gateway compacts large groups itself.
             max_alerts: 0,

@@ -4,6 +4,7 @@ import * as sm from '../../../imports/servicemonitor-monitoring.coreos.com';
 import { metrics } from '../../config/metrics';
 import type { PlatformConfig } from '../../config/platform';
 import { platformImage } from '../../config/versions';
+import { captureEnv, gatewayEnv as env, gatewayPaths } from '../../contracts/gateway';
 import { KEEP_ON_REMOVAL } from '../bootstrap/application';
 import {
   AllowPolicy, namespaceSelector, NON_ROOT_UID, PlatformChart, resourcesJson,
@@ -116,20 +117,20 @@ export class GatewayChart extends PlatformChart {
                   { name: 'kserve', containerPort: s.gatewayPorts.kserve, protocol: 'TCP' },
                 ],
                 env: [
-                  { name: 'PORT', value: String(s.gatewayPorts.http) },
-                  { name: 'ALERTMANAGER_PORT', value: String(s.gatewayPorts.alertmanager) },
-                  { name: 'KSERVE_PORT', value: String(s.gatewayPorts.kserve) },
-                  { name: 'GATEWAY_TOKEN', valueFrom: { secretKeyRef: token.keyRef('token') } },
-                  { name: 'GITHUB_TOKEN', valueFrom: { secretKeyRef: github.keyRef('token') } },
-                  { name: 'GITHUB_REPOSITORY', value: s.githubRepository },
-                  { name: 'GATEWAY_STATE_DIR', value: s.gatewayStateDir },
+                  { name: env.port, value: String(s.gatewayPorts.http) },
+                  { name: env.alertmanagerPort, value: String(s.gatewayPorts.alertmanager) },
+                  { name: env.kservePort, value: String(s.gatewayPorts.kserve) },
+                  { name: env.token, valueFrom: { secretKeyRef: token.keyRef('token') } },
+                  { name: env.githubToken, valueFrom: { secretKeyRef: github.keyRef('token') } },
+                  { name: env.githubRepository, value: s.githubRepository },
+                  { name: env.stateDir, value: s.gatewayStateDir },
                   // The same window ModelAccuracyLow counts labelled predictions over.
-                  { name: 'ACCURACY_WINDOW_HOURS', value: String(ACCURACY_WINDOW_HOURS) },
+                  { name: captureEnv.accuracyWindowHours, value: String(ACCURACY_WINDOW_HOURS) },
                   { name: 'TMPDIR', value: '/tmp' },
                 ],
                 resources: { requests: quantities(res.requests), limits: quantities(res.limits) },
-                readinessProbe: { httpGet: { path: '/readyz', port: port(s.gatewayPorts.http) }, periodSeconds: 5 },
-                livenessProbe: { httpGet: { path: '/healthz', port: port(s.gatewayPorts.http) }, periodSeconds: 10, failureThreshold: 6 },
+                readinessProbe: { httpGet: { path: gatewayPaths.readyz, port: port(s.gatewayPorts.http) }, periodSeconds: 5 },
+                livenessProbe: { httpGet: { path: gatewayPaths.healthz, port: port(s.gatewayPorts.http) }, periodSeconds: 10, failureThreshold: 6 },
                 securityContext: restrictedContainerSecurityJson(NON_ROOT_UID),
                 volumeMounts: [
                   { name: 'state', mountPath: s.gatewayStateDir },
@@ -165,7 +166,7 @@ export class GatewayChart extends PlatformChart {
         endpoints: [
           {
             port: 'http',
-            path: '/metrics',
+            path: gatewayPaths.metrics,
             interval: '15s',
             // Only the contract's gateway series are stored (the contract test reads this list).
             metricRelabelings: [

@@ -7,6 +7,8 @@ import * as pm from '../../../imports/podmonitor-monitoring.coreos.com';
 import { metrics } from '../../config/metrics';
 import type { PlatformConfig } from '../../config/platform';
 import release from '../../config/release.json';
+import { gatewayPaths } from '../../contracts/gateway';
+import { digestProblem, imageProblem, RELEASE_FILE } from '../../contracts/release';
 import {
   AllowPolicy, namespaceSelector, NamespaceNetworkBaseline, NON_ROOT_UID, PlatformChart,
   restrictedContainerSecurityJson, restrictedPodSecurityJson, tcp,
@@ -21,12 +23,8 @@ export const ISVC_POD_LABEL = 'serving.kserve.io/inferenceservice';
 
 /** The predictor image by digest, from `src/config/release.json` (the only file the release bump edits). */
 export function predictorImage(r: { image: string; digest: string } = release): string {
-  if (!/^sha256:[0-9a-f]{64}$/.test(r.digest)) {
-    throw new Error(`src/config/release.json: digest "${r.digest}" is not a sha256 digest (sha256:<64 hex>)`);
-  }
-  if (/[@:]/.test(r.image.split('/').pop() ?? '')) {
-    throw new Error(`src/config/release.json: image "${r.image}" must be a repository without tag or digest`);
-  }
+  const problem = digestProblem(r.digest) ?? imageProblem(r.image);
+  if (problem) throw new Error(`${RELEASE_FILE}: ${problem}`);
   return `${r.image}@${r.digest}`;
 }
 
@@ -95,7 +93,7 @@ export class ModelServingChart extends PlatformChart {
           // the gateway pairs them by Ce-Id). X-Request-Id travels in Ce-Metadata for feedback joins.
           logger: {
             mode: isvc.InferenceServiceSpecPredictorLoggerMode.ALL,
-            url: `${s.gatewayUrls.kserve}/webhooks/kserve`,
+            url: `${s.gatewayUrls.kserve}${gatewayPaths.kserveWebhook}`,
             metadataHeaders: ['X-Request-Id'],
           },
           containers: [

@@ -63,8 +63,8 @@ describe('model-serving', () => {
   });
 
   test('a release.json digest that is not sha256 fails synthesis naming the file', () => {
-    expect(() => predictorImage({ image: 'ghcr.io/x/model', digest: 'latest' })).toThrow('src/config/release.json: digest "latest" is not a sha256 digest');
-    expect(() => predictorImage({ image: 'ghcr.io/x/model:1.0', digest: `sha256:${'a'.repeat(64)}` })).toThrow('must be a repository without tag or digest');
+    expect(() => predictorImage({ image: 'ghcr.io/x/model', digest: 'latest' })).toThrow('src/config/release.json: digest "latest" must start with "sha256:"');
+    expect(() => predictorImage({ image: 'ghcr.io/x/model:1.0', digest: `sha256:${'a'.repeat(64)}` })).toThrow('must not carry a tag');
     expect(() => gatewayImage({ repository: 'ghcr.io/x/mlops', digest: 'sha256:abc' })).toThrow('platformImage: digest "sha256:abc"');
   });
 

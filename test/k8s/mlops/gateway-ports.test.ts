@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { tempDir } from './promtool';
-import { gatewayEnv } from '../../../src/gateway/config';
+import { gatewayEnv } from '../../../src/contracts/gateway';
 import { freePort, waitForHttp } from '../../support/net';
 import { startProcess, stopAll } from '../../support/process';
 
@@ -22,7 +22,7 @@ const manifestEnv: Record<string, string> = Object.fromEntries(
 );
 
 /** The gateway reads the two webhook-port variables the manifest sets. */
-const supported = ['ALERTMANAGER_PORT', 'KSERVE_PORT'].every((v) => Object.values(gatewayEnv).includes(v));
+const supported = ['ALERTMANAGER_PORT', 'KSERVE_PORT'].every((v) => (Object.values(gatewayEnv) as string[]).includes(v));
 
 afterAll(() => stopAll());
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { describeIssues } from './issues';
 
 /**
- * Alertmanager's webhook body, version 4 (see docs/gateway.md and
+ * The Alertmanager webhook body: the gateway validates it on `POST /webhooks/alertmanager`, the
+ * alert analysis validates it again from the dispatched event. Alertmanager's webhook body, version 4 (see docs/gateway.md and
  * prometheus/alertmanager `notify/webhook/webhook.go` @ v0.34.0). `notification_reason` (0.32+), `routeLabels` (0.34+)
  * and `truncatedAlerts` are optional so 0.25 bodies pass; unknown top-level keys are ignored.
  */
@@ -35,20 +37,9 @@ export const alertmanagerPayloadSchema = z.object({
 export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;
 export type WebhookAlert = z.infer<typeof webhookAlertSchema>;
 
-/** `alerts[0].labels.severity` style path of a zod issue. */
-export function issuePath(p: readonly PropertyKey[]): string {
-  let out = '';
-  for (const seg of p) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? String(seg) : `.${String(seg)}`;
-  }
-  return out === '' ? '(root)' : out;
-}
-
 /** Parses or throws an Error whose message names the first failing paths. */
 export function parseAlertmanagerPayload(json: unknown): AlertmanagerPayload {
   const r = alertmanagerPayloadSchema.safeParse(json);
   if (r.success) return r.data;
-  const first = r.error.issues.slice(0, 3).map((i) => `${issuePath(i.path)}: ${i.message}`);
-  throw new Error(`invalid Alertmanager payload: ${first.join('; ')}`);
+  throw new Error(`invalid Alertmanager payload: ${describeIssues(r.error)}`);
 }

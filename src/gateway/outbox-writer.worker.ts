@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { serveWriter } from './sqlite-worker';
+
+/**
+ * The outbox's writer thread (started by outbox.ts through sqlite-writer.ts). Messages are handled
+ * strictly in order.
+ * - `accept`: one FULL transaction for the batch; per item, the dedupe decision and the insert.
+ * - `mark`: a post-attempt state change, committed with synchronous=NORMAL: in WAL mode it
+ *   survives a process crash (kill -9) and is fsynced at the next FULL commit or checkpoint, so only
+ *   a power loss can drop one, and then the entry is sent again (at-least-once; receivers dedupe on
+ *   `outboxId`). This keeps an fsync per dispatch off the accept path.
+ */
+interface AcceptItem {
+  readonly groupKey: string;
+  readonly dedupeKey: string;
+  readonly eventType: string;
+  readonly payload: string;
+}
+
+const db = new Database((workerData as { file: string }).file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 5000');
+const lastLive = db.prepare<[string], { id: string; dedupe_key: string; created_at: number }>(
+  "SELECT id, dedupe_key, created_at FROM outbox WHERE group_key = ? AND state IN ('pending', 'dispatched') ORDER BY seq DESC LIMIT 1",
+);
+const insert = db.prepare(
+  'INSERT INTO outbox (id, created_at, group_key, dedupe_key, event_type, state, next_attempt_at, duplicate_of, payload) '
+  + 'VALUES (@id, @created_at, @group_key, @dedupe_key, @event_type, @state, @created_at, @duplicate_of, @payload)',
+);
+const marks: Record<string, Database.Statement> = {
+  dispatched: db.prepare("UPDATE outbox SET state = 'dispatched', attempts = attempts + 1, dispatched_at = @now, last_error = NULL WHERE id = @id"),
+  retry: db.prepare('UPDATE outbox SET attempts = attempts + @count, next_attempt_at = @next, last_error = @error WHERE id = @id'),
+  failed: db.prepare("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = @error WHERE id = @id"),
+};
+const acceptBatch = db.transaction((items: AcceptItem[], now: number, windowMs: number) => items.map((it) => {
+  const last = lastLive.get(it.groupKey);
+  const duplicate = last !== undefined && last.dedupe_key === it.dedupeKey && now - last.created_at < windowMs;
+  const id = randomUUID();
+  insert.run({
+    id,
+    created_at: now,
+    group_key: it.groupKey,
+    dedupe_key: it.dedupeKey,
+    event_type: it.eventType,
+    state: duplicate ? 'deduplicated' : 'pending',
+    duplicate_of: duplicate ? last.id : null,
+    payload: it.payload,
+  });
+  return duplicate ? { id, deduplicated: true, duplicateOf: last.id } : { id, deduplicated: false };
+}));
+
+serveWriter({
+  accept: (msg) => ({ results: acceptBatch(msg.items as AcceptItem[], msg.now as number, msg.windowMs as number) }),
+  mark: (msg) => {
+    db.pragma('synchronous = NORMAL');
+    try {
+      marks[msg.kind as string].run(msg.params);
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
+    return { result: null };
+  },
+  close: () => {
+    db.close();
+    return { result: null };
+  },
+});
