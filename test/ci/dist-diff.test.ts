@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { javascript, Testing, typescript } from 'projen';
 import { parse } from 'yaml';
+import { synthWorkflowFiles } from './support/bare-project';
 import { DistDiffJobs, DistDiffWorkflow, uses } from '../../src/ci';
 
 /**
@@ -10,28 +9,8 @@ import { DistDiffJobs, DistDiffWorkflow, uses } from '../../src/ci';
  * security properties that matter checked field by field, and the .gitattributes that .projenrc.ts
  * generates (dist/ and the workflows visible in review; imports/, .projen/ and snapshots collapsed).
  */
-const outdir = mkdtempSync(join(tmpdir(), 'dist-diff-ci-'));
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-
 function synth(): Record<string, string> {
-  const project = new typescript.TypeScriptAppProject({
-    name: 'dist-diff-ci-test',
-    defaultReleaseBranch: 'main',
-    outdir,
-    packageManager: javascript.NodePackageManager.NPM,
-    github: true,
-    buildWorkflow: false,
-    release: false,
-    depsUpgrade: false,
-    pullRequestTemplate: false,
-    githubOptions: { mergify: false, pullRequestLint: false },
-    jest: false,
-    eslint: false,
-    sampleCode: false,
-  });
-  new DistDiffWorkflow(project);
-  const files = Testing.synth(project, { parseJson: false });
-  return Object.fromEntries(Object.entries(files).filter(([p]) => p.startsWith('.github/workflows/')).map(([p, c]) => [p, c as string]));
+  return synthWorkflowFiles((project) => new DistDiffWorkflow(project));
 }
 
 const workflows = synth();

@@ -3,8 +3,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { githubActions } from '../../src/config/versions';
 import { ACTIONLINT, actionlint } from './support/actionlint';
+import { githubActions } from '../../src/config/versions';
 
 /**
  * Hygiene of the COMMITTED workflow files (CI's drift check ties them to a fresh synth):

@@ -1,33 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { javascript, Testing, typescript } from 'projen';
 import { parse } from 'yaml';
+import { synthWorkflowFiles } from './support/bare-project';
 import { IMAGES_PATHS_IGNORE, ImagesJobs, ImagesWorkflow } from '../../src/ci';
 import { IMAGES_FILE } from '../../src/config/image-pins';
 import { imagePins, imageRef } from '../../src/config/versions';
 
-const outdir = mkdtempSync(join(tmpdir(), 'images-workflow-'));
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-
 function synth(): string {
-  const project = new typescript.TypeScriptAppProject({
-    name: 'images-workflow-test',
-    defaultReleaseBranch: 'main',
-    outdir,
-    packageManager: javascript.NodePackageManager.NPM,
-    github: true,
-    buildWorkflow: false,
-    release: false,
-    depsUpgrade: false,
-    pullRequestTemplate: false,
-    githubOptions: { mergify: false, pullRequestLint: false },
-    jest: false,
-    eslint: false,
-    sampleCode: false,
-  });
-  new ImagesWorkflow(project);
-  return Testing.synth(project, { parseJson: false })['.github/workflows/images.yml'] as string;
+  return synthWorkflowFiles((project) => new ImagesWorkflow(project))['.github/workflows/images.yml'];
 }
 const text = synth();
 const wf = parse(text);

@@ -1,12 +1,12 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { javascript, Testing, typescript } from 'projen';
 import { parse } from 'yaml';
+import { actionlint } from './support/actionlint';
+import { synthWorkflowFiles } from './support/bare-project';
 import { AlertAnalysisWorkflow, DriftAnalysisWorkflow, TriageWorkflow } from '../../src/ci';
 import { WorkflowLlm } from '../../src/ci/lib/llm';
 import { loadSiteFile } from '../../src/config/site';
-import { actionlint } from './support/actionlint';
 
 /**
  * The analysis workflows pass the site file's LLM (site.yaml → llm; .projenrc.ts hands it over):
@@ -19,27 +19,11 @@ afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function synth(llm: WorkflowLlm): Record<string, any> {
-  const outdir = mkdtempSync(join(tmpdir(), 'llm-workflows-'));
-  outdirs.push(outdir);
-  const project = new typescript.TypeScriptAppProject({
-    name: 'llm-workflows-test',
-    defaultReleaseBranch: 'main',
-    outdir,
-    packageManager: javascript.NodePackageManager.NPM,
-    github: true,
-    buildWorkflow: false,
-    release: false,
-    depsUpgrade: false,
-    pullRequestTemplate: false,
-    githubOptions: { mergify: false, pullRequestLint: false },
-    jest: false,
-    eslint: false,
-    sampleCode: false,
+  const files = synthWorkflowFiles((project) => {
+    new TriageWorkflow(project, { llm });
+    new AlertAnalysisWorkflow(project, { llm });
+    new DriftAnalysisWorkflow(project, { llm });
   });
-  new TriageWorkflow(project, { llm });
-  new AlertAnalysisWorkflow(project, { llm });
-  new DriftAnalysisWorkflow(project, { llm });
-  const files = Testing.synth(project, { parseJson: false });
   return Object.fromEntries(['triage', 'alert-analysis', 'drift-analysis'].map((n) => [n, { text: files[`.github/workflows/${n}.yml`], doc: parse(files[`.github/workflows/${n}.yml`]) }]));
 }
 

@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { javascript, Testing, typescript } from 'projen';
 import { parse } from 'yaml';
+import { synthWorkflowFiles } from './support/bare-project';
 import { RENOVATE_ALLOWED_COMMANDS, RENOVATE_IGNORE_PATHS, renovateConfig, RenovateWorkflow } from '../../src/ci';
 import { githubActions, helmCharts, imagePins, renovateVersion } from '../../src/config/versions';
 
@@ -82,36 +81,14 @@ describe('renovate.json', () => {
 
 describe('renovate workflow', () => {
   test('snapshot; the config is validated by Renovate\'s own validator before the run', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'renovate-workflow-'));
-    try {
-      const project = new typescript.TypeScriptAppProject({
-        name: 'renovate-workflow-test',
-        defaultReleaseBranch: 'main',
-        outdir,
-        packageManager: javascript.NodePackageManager.NPM,
-        github: true,
-        buildWorkflow: false,
-        release: false,
-        depsUpgrade: false,
-        pullRequestTemplate: false,
-        githubOptions: { mergify: false, pullRequestLint: false },
-        jest: false,
-        eslint: false,
-        sampleCode: false,
-      });
-      new RenovateWorkflow(project);
-      const files = Testing.synth(project, { parseJson: false });
-      const text = files['.github/workflows/renovate.yml'] as string;
-      expect(text).toMatchSnapshot();
-      const steps = parse(text).jobs.renovate.steps as Array<{ name: string; run?: string; env?: Record<string, string> }>;
-      const validate = steps.findIndex((s) => s.run?.includes('renovate-config-validator --strict renovate.json'));
-      const run = steps.findIndex((s) => s.name === 'Renovate');
-      expect(validate).toBeGreaterThan(-1);
-      expect(validate).toBeLessThan(run);
-      expect(JSON.parse(steps[run].env!.RENOVATE_ALLOWED_COMMANDS)).toEqual(RENOVATE_ALLOWED_COMMANDS);
-      expect(steps[run].run).toBe(`npx --yes renovate@${renovateVersion}`);
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    const text = synthWorkflowFiles((project) => new RenovateWorkflow(project))['.github/workflows/renovate.yml'];
+    expect(text).toMatchSnapshot();
+    const steps = parse(text).jobs.renovate.steps as Array<{ name: string; run?: string; env?: Record<string, string> }>;
+    const validate = steps.findIndex((s) => s.run?.includes('renovate-config-validator --strict renovate.json'));
+    const run = steps.findIndex((s) => s.name === 'Renovate');
+    expect(validate).toBeGreaterThan(-1);
+    expect(validate).toBeLessThan(run);
+    expect(JSON.parse(steps[run].env!.RENOVATE_ALLOWED_COMMANDS)).toEqual(RENOVATE_ALLOWED_COMMANDS);
+    expect(steps[run].run).toBe(`npx --yes renovate@${renovateVersion}`);
   });
 });

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { javascript, Testing, typescript } from 'projen';
 import { parse } from 'yaml';
+import { synthWorkflowFiles } from './support/bare-project';
 import {
   AlertAnalysisWorkflow,
   annotatePinnedActions,
@@ -16,38 +13,16 @@ import {
 } from '../../src/ci';
 import { ciContainerImage, githubActions } from '../../src/config/versions';
 
-const outdir = mkdtempSync(join(tmpdir(), 'ci-components-'));
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-
 /** The six components on a bare project, as .projenrc.ts instantiates them (default options). */
 function synthWorkflows(): Record<string, string> {
-  const project = new typescript.TypeScriptAppProject({
-    name: 'ci-components-test',
-    defaultReleaseBranch: 'main',
-    outdir,
-    packageManager: javascript.NodePackageManager.NPM,
-    github: true,
-    buildWorkflow: false,
-    release: false,
-    depsUpgrade: false,
-    pullRequestTemplate: false,
-    githubOptions: { mergify: false, pullRequestLint: false },
-    jest: false,
-    eslint: false,
-    sampleCode: false,
+  return synthWorkflowFiles((project) => {
+    new ModelPipelineWorkflow(project);
+    new RetrainWorkflow(project);
+    new TriageWorkflow(project);
+    new AlertAnalysisWorkflow(project);
+    new DriftAnalysisWorkflow(project);
+    new PlatformCiWorkflow(project);
   });
-  new ModelPipelineWorkflow(project);
-  new RetrainWorkflow(project);
-  new TriageWorkflow(project);
-  new AlertAnalysisWorkflow(project);
-  new DriftAnalysisWorkflow(project);
-  new PlatformCiWorkflow(project);
-  const files = Testing.synth(project, { parseJson: false });
-  const workflows: Record<string, string> = {};
-  for (const [path, content] of Object.entries(files)) {
-    if (path.startsWith('.github/workflows/')) workflows[path] = content as string;
-  }
-  return workflows;
 }
 
 const workflows = synthWorkflows();
