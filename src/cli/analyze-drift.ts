@@ -18,6 +18,7 @@ export const registerAnalyzeDrift: RegisterCommand = (program: Command) => {
     .option('--categorical <cols>', 'comma-separated columns to treat as categorical (overrides detection)')
     .option('--numerical <cols>', 'comma-separated columns to treat as numerical (overrides detection)')
     .option('--ignore <cols>', 'comma-separated columns to leave out (ids, timestamps)')
+    .option('--delimiter <char>', 'CSV field delimiter, e.g. ";" or tab (default: sniffed from the first lines of each file)')
     .option('--model-name <name>', 'name of the analysed model in the report and the dedupe key (default credit-risk)')
     .option('--drift-share <x>', 'share of drifted features at which the dataset drifts (default 0.5)')
     .option('--min-labelled <n>', `labels needed before accuracy counts (default ${rules.minLabelledSamples})`)

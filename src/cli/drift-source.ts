@@ -1,7 +1,18 @@
 import { list } from './flags';
 import { UsageError } from '../analysis/errors';
+import { parseDelimiter } from '../drift/csv';
 import type { DriftSource } from '../drift/run';
 import type { ColumnKind } from '../drift/stats/column';
+
+/** `--delimiter` (one ASCII character, or `tab`); undefined: sniffed per file. @throws UsageError */
+function delimiterOf(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return parseDelimiter(String(v));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
 
 /**
  * `analyze-drift`'s input flags → where the two windows come from: `--reference`/`--current` CSV files
@@ -18,7 +29,16 @@ export function driftSourceOf(raw: Record<string, unknown>, env: NodeJS.ProcessE
     kinds.set(c, 'numerical');
   }
   if (raw.prediction && !raw.target) throw new UsageError('--prediction needs --target (accuracy compares them)');
-  if (reference && current) return { kind: 'tables', reference, current, table: { target: raw.target as string | undefined, prediction: raw.prediction as string | undefined, ignore: list(raw.ignore), kinds } };
+  if (reference && current) {
+    const delimiter = delimiterOf(raw.delimiter);
+    return {
+      kind: 'tables',
+      reference,
+      current,
+      delimiter,
+      table: { target: raw.target as string | undefined, prediction: raw.prediction as string | undefined, ignore: list(raw.ignore), kinds },
+    };
+  }
   if (!env.GATEWAY_TOKEN) throw new UsageError('the online mode needs GATEWAY_TOKEN in the environment (the capture API\'s bearer token)');
   const windowHours = raw.windowHours === undefined ? 24 : Number(raw.windowHours);
   if (!Number.isFinite(windowHours) || windowHours <= 0) throw new UsageError(`--window-hours must be a positive number, got "${String(raw.windowHours)}"`);

@@ -1,4 +1,4 @@
-import { CsvTable, readCsv } from './csv';
+import { CsvTable, readCsv, requireColumn, requireSameColumns } from './csv';
 import { driftDedupeKey } from './episodes';
 import type { Baselines, DriftReport, FeatureReport } from './report';
 import { RuleConfig, RuleOutcome, decide, defaultRuleConfig } from './rules';
@@ -58,12 +58,6 @@ function valueAt(col: Column, i: number): string | null {
   return Number.isNaN(v) ? null : String(v);
 }
 
-function requireColumn(table: CsvTable, name: string, flag: string): void {
-  if (!table.columns.has(name)) {
-    throw new Error(`${flag} column "${name}" is not in ${table.file} (columns: ${table.header.join(', ')})`);
-  }
-}
-
 /** Analyses two parsed tables. Column kinds are reconciled: a column categorical in either file is categorical in both. */
 export function analyzeTables(reference: CsvTable, current: CsvTable, opts: AnalysisOptions = {}): DriftAnalysis {
   if (reference.rows === 0) throw new Error(`${reference.file}: the reference has no data rows`);
@@ -71,11 +65,15 @@ export function analyzeTables(reference: CsvTable, current: CsvTable, opts: Anal
   const excluded = new Set<string>(opts.ignore ?? []);
   if (opts.target) excluded.add(opts.target);
   if (opts.prediction) excluded.add(opts.prediction);
-  for (const name of reference.header) {
-    if (!excluded.has(name) && !current.columns.has(name)) {
-      throw new Error(`column "${name}" of ${reference.file} is missing from ${current.file}`);
-    }
-  }
+  // Every column a flag names exists (a typo is an error with a suggestion, never silently dropped).
+  if (opts.target) requireColumn(current, '--target', opts.target);
+  if (opts.prediction) requireColumn(current, '--prediction', opts.prediction);
+  const named: [string, string][] = [
+    ...(opts.ignore ?? []).map((c): [string, string] => ['--ignore', c]),
+    ...[...(opts.kinds ?? new Map<string, ColumnKind>())].map(([c, kind]): [string, string] => [`--${kind}`, c]),
+  ];
+  for (const [flag, name] of named) requireColumn(reference.columns.has(name) ? reference : current, flag, name);
+  requireSameColumns(reference, current, excluded);
   const rules = opts.rules ?? defaultRuleConfig;
   const thresholds = opts.thresholds ?? defaultThresholds;
   const features: FeatureDrift[] = [];
@@ -85,8 +83,8 @@ export function analyzeTables(reference: CsvTable, current: CsvTable, opts: Anal
     let cur = current.columns.get(name)!;
     if (ref.kind !== cur.kind) {
       // One file has text in this column: treat both as categorical text (re-read, so "01" stays "01").
-      ref = ref.kind === 'categorical' ? ref : readCsv(reference.file, new Map([[name, 'categorical']])).columns.get(name)!;
-      cur = cur.kind === 'categorical' ? cur : readCsv(current.file, new Map([[name, 'categorical']])).columns.get(name)!;
+      ref = ref.kind === 'categorical' ? ref : readCsv(reference.file, new Map([[name, 'categorical']]), { delimiter: reference.delimiter }).columns.get(name)!;
+      cur = cur.kind === 'categorical' ? cur : readCsv(current.file, new Map([[name, 'categorical']]), { delimiter: current.delimiter }).columns.get(name)!;
     }
     features.push(
       featureDrift(
@@ -100,14 +98,10 @@ export function analyzeTables(reference: CsvTable, current: CsvTable, opts: Anal
   let currentAcc: { accuracy: number | null; labelled: number } = { accuracy: null, labelled: 0 };
   let referenceAcc: number | null = null;
   if (opts.target && opts.prediction) {
-    requireColumn(current, opts.target, '--target');
-    requireColumn(current, opts.prediction, '--prediction');
     currentAcc = accuracyOf(current, opts.target, opts.prediction);
     if (reference.columns.has(opts.target) && reference.columns.has(opts.prediction)) {
       referenceAcc = accuracyOf(reference, opts.target, opts.prediction).accuracy;
     }
-  } else if (opts.target) {
-    requireColumn(current, opts.target, '--target');
   }
   const baselines: Baselines = { d7: null, d14: null, d30: referenceAcc, source: referenceAcc === null ? 'none' : 'reference-data' };
   return buildAnalysis({

@@ -9,8 +9,12 @@ import { Column, ColumnKind } from './stats/column';
  * `kinds` overrides the detection. Missing values: empty, NA, N/A, NaN, nan, null, NULL, None, #N/A (like
  * pandas' defaults).
  *
+ * The delimiter is `--delimiter` when given, else sniffed from the first lines (quotes respected, like Python's
+ * csv.Sniffer): the first of `,` `;` tab `|` that splits every sampled line into the same number (> 1) of fields.
+ * Both paths then use that one delimiter, so a file gets the same columns with or without quotes in it.
+ *
  * Two paths, one result:
- * - quoted fields anywhere: papaparse, one row at a time;
+ * - quoted fields anywhere: papaparse (with the delimiter fixed, never its own guess), one row at a time;
  * - no quote (the common case): one pass over the file's bytes (no decoded copy of the file): plain decimals
  *   are parsed while their field is scanned (no substring, no `Number()`), the texts of low-cardinality
  *   categorical columns are interned (compared in place; one string per distinct value, not one per row), and
@@ -29,6 +33,69 @@ export interface CsvTable {
   readonly columns: ReadonlyMap<string, Column>;
   /** Numerical columns whose values are all whole numbers written without a decimal point, none missing (pandas int64). */
   readonly integerColumns: ReadonlySet<string>;
+  /** The delimiter the file was read with (given or sniffed). */
+  readonly delimiter?: string;
+}
+
+/** Delimiters the sniffer tries, in order of preference. */
+export const SNIFFED_DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/** How the delimiter reads in a message (a tab is invisible). */
+export const delimiterName = (d: string): string => (d === '\t' ? 'tab' : `"${d}"`);
+
+/**
+ * The delimiter of a CSV text from its first records (up to 64 KiB, 50 records): the first of
+ * {@link SNIFFED_DELIMITERS} that gives every sampled record the same field count, above 1. Quotes are
+ * respected (a delimiter or newline inside quotes does not count). When none is consistent, the one that splits
+ * the header most (so the ragged row is reported with its line); a single column reads as `,`.
+ */
+export function sniffDelimiter(text: string): string {
+  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  const truncated = sample.length < text.length;
+  const counts: number[][] = []; // per record, per candidate: delimiters outside quotes
+  let current = SNIFFED_DELIMITERS.map(() => 0);
+  let quoted = false;
+  let blank = true;
+  for (let i = 0; i < sample.length && counts.length < 50; i++) {
+    const ch = sample[i];
+    if (ch === '"') {
+      quoted = !quoted; // "" inside a quoted field toggles twice
+      blank = false;
+    } else if (!quoted && (ch === '\n' || ch === '\r')) {
+      if (!blank) counts.push(current);
+      current = SNIFFED_DELIMITERS.map(() => 0);
+      blank = true;
+    } else {
+      const k = quoted ? -1 : SNIFFED_DELIMITERS.indexOf(ch as (typeof SNIFFED_DELIMITERS)[number]);
+      if (k >= 0) current[k]++;
+      if (ch !== ' ') blank = false;
+    }
+  }
+  // The last record counts only when the sample holds all of it.
+  if (!blank && !truncated && counts.length < 50) counts.push(current);
+  if (counts.length === 0) return ',';
+  const consistent = SNIFFED_DELIMITERS.findIndex((_, k) => counts[0][k] > 0 && counts.every((r) => r[k] === counts[0][k]));
+  if (consistent >= 0) return SNIFFED_DELIMITERS[consistent];
+  let best = 0;
+  SNIFFED_DELIMITERS.forEach((_, k) => {
+    if (counts[0][k] > counts[0][best]) best = k;
+  });
+  return SNIFFED_DELIMITERS[best];
+}
+
+/** Checks a `--delimiter` value: one character, not a quote or a line break; `tab` and `\t` name the tab. */
+export function parseDelimiter(value: string): string {
+  const d = value === 'tab' || value === '\\t' ? '\t' : value;
+  if (d.length !== 1 || d === '"' || d === '\n' || d === '\r' || d.charCodeAt(0) > 127) {
+    throw new Error(`--delimiter must be one ASCII character (e.g. , ; | or tab), got "${value}"`);
+  }
+  return d;
+}
+
+/** Options of the reader. */
+export interface CsvOptions {
+  /** The field delimiter; sniffed from the first lines when unset. */
+  readonly delimiter?: string;
 }
 
 /** Missing-value markers; trimming only when the field has surrounding spaces (the common case has none). */
@@ -71,17 +138,41 @@ interface Builder {
   dictBytes: Uint8Array[];
 }
 
-function parseText(text: string, file: string, onHeader: (h: string[]) => void, onRow: (row: string[], line: number) => void): void {
+/** Papaparse's error codes in words (its own messages talk about rows it counts differently). */
+const PAPA_ERRORS: Record<string, string> = {
+  MissingQuotes: 'a quoted field is not closed (unterminated quote)',
+  InvalidQuotes: 'a quote inside an unquoted field (quote the whole field and double the quote)',
+};
+
+/**
+ * Quoted CSV through papaparse, one record at a time, with the delimiter fixed. `line` is the file line the
+ * record starts on (1-based; a quoted field may span lines), for the errors.
+ */
+function parseText(
+  text: string, file: string, delimiter: string,
+  onHeader: (h: string[]) => void, onRow: (row: string[], line: number) => void,
+): void {
   let header: string[] | undefined;
-  let line = 0;
   let failure: Error | undefined;
+  let counted = 0; // text before this position has had its newlines counted
+  let newlines = 0;
+  let prevCursor = 0;
+  const lineAt = (pos: number): number => {
+    for (let i = text.indexOf('\n', counted); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) newlines++;
+    counted = Math.max(counted, pos);
+    return newlines + 1;
+  };
   Papa.parse<string[]>(text, {
+    delimiter,
     skipEmptyLines: true,
     step: (result, parser) => {
-      line++;
+      let start = prevCursor;
+      while (start < text.length && (text[start] === '\n' || text[start] === '\r')) start++;
+      prevCursor = result.meta.cursor;
+      const line = lineAt(start);
       if (result.errors.length > 0) {
         const e = result.errors[0];
-        failure = new Error(`${file}: CSV error at row ${line}: ${e.message}`);
+        failure = new Error(`${file}: line ${line}: ${PAPA_ERRORS[e.code] ?? e.message}`);
         parser.abort();
         return;
       }
@@ -97,7 +188,7 @@ function parseText(text: string, file: string, onHeader: (h: string[]) => void, 
         return;
       }
       if (row.length !== header.length) {
-        failure = new Error(`${file}: row ${line} has ${row.length} fields, the header has ${header.length}`);
+        failure = new Error(`${file}: line ${line} has ${row.length} fields, the header has ${header.length} (delimiter ${delimiterName(delimiter)})`);
         parser.abort();
         return;
       }
@@ -188,7 +279,8 @@ function startDictionary(b: Builder): void {
  * Parses CSV bytes into column builders (a column switched to text after numbers is marked for a second pass).
  * `text` gives the decoded text, for the papaparse path (quotes).
  */
-function parseChunk(bytes: Buffer, text: () => string, file: string, kinds: ReadonlyMap<string, ColumnKind>): Chunk {
+function parseChunk(bytes: Buffer, text: () => string, file: string, kinds: ReadonlyMap<string, ColumnKind>, delimiter: string): Chunk {
+  const sep = delimiter.charCodeAt(0); // ASCII (parseDelimiter, sniffDelimiter): never inside a UTF-8 sequence
   const capacity = countLines(bytes);
   const fast = !bytes.includes(0x22);
   let header: string[] = [];
@@ -236,7 +328,7 @@ function parseChunk(bytes: Buffer, text: () => string, file: string, kinds: Read
         b.integer = false;
         return;
       }
-      if (b.forced) throw new Error(`${file}: row ${line}, column "${header[c]}" is declared numerical but holds "${s}"`);
+      if (b.forced) throw new Error(`${file}: line ${line}, column "${header[c]}" is declared numerical but holds "${s}"`);
       b.kind = 'categorical';
       b.strings = [];
       // The rows before were numbers: read the column again as text. Missing values only (NaN): they stay missing.
@@ -273,14 +365,14 @@ function parseChunk(bytes: Buffer, text: () => string, file: string, kinds: Read
   };
   if (!fast) {
     // Quoted fields: papaparse, one row at a time.
-    parseText(text(), file, onHeader, (row, line) => {
+    parseText(text(), file, delimiter, onHeader, (row, line) => {
       for (let c = 0; c < builders.length; c++) consume(c, row[c], line);
       rows++;
     });
   } else {
-    // No quote anywhere: every comma separates and every newline ends a row, so the fields are
+    // No quote anywhere: every delimiter separates and every newline ends a row, so the fields are
     // read straight out of the bytes (papaparse's "fast mode" rule, without a row array per line).
-    // Commas, CR and LF are ASCII: in UTF-8 they never occur inside a multi-byte character.
+    // The delimiter, CR and LF are ASCII: in UTF-8 they never occur inside a multi-byte character.
     const n = bytes.length;
     let pos = 0;
     let line = 0;
@@ -290,7 +382,7 @@ function parseChunk(bytes: Buffer, text: () => string, file: string, kinds: Read
       if (end === -1) end = n;
       const stop = end > pos && bytes[end - 1] === 13 ? end - 1 : end; // CRLF
       line++;
-      if (stop > pos) onHeader(bytes.toString('utf8', pos, stop).split(',').map((x) => x.trim()));
+      if (stop > pos) onHeader(bytes.toString('utf8', pos, stop).split(delimiter).map((x) => x.trim()));
       pos = end + 1;
     }
     if (builders.length === 0) throw new Error(`${file}: empty CSV (no header)`);
@@ -300,7 +392,7 @@ function parseChunk(bytes: Buffer, text: () => string, file: string, kinds: Read
   /**
    * The data rows of quote-free CSV in one pass over the bytes: a plain decimal (what {@link fastDecimal}
    * accepts) is parsed while its field is scanned, an interned categorical text is compared in place, anything
-   * else is decoded and goes through `consume`. A field ends at a comma, a newline, or a CR before a newline
+   * else is decoded and goes through `consume`. A field ends at the delimiter, a newline, or a CR before a newline
    * (or the end): the same fields the per-line split gives, with the same errors.
    */
   function scanRows(from: number, lineBefore: number): void {
@@ -323,7 +415,7 @@ function parseChunk(bytes: Buffer, text: () => string, file: string, kinds: Read
       }
       let c = 0;
       for (;;) {
-        if (c >= width) throw new Error(`${file}: row ${line} has more than ${width} fields, the header has ${width}`);
+        if (c >= width) throw new Error(`${file}: line ${line} has more than ${width} fields, the header has ${width} (delimiter ${delimiterName(delimiter)})`);
         const b = builders[c];
         const start = pos;
         let i = pos;
@@ -354,7 +446,7 @@ function parseChunk(bytes: Buffer, text: () => string, file: string, kinds: Read
             }
             digits += frac;
           }
-          if (digits > 0 && digits <= 15 && (ch === 44 || ch === 10 || ch === -1 || (ch === 13 && (i + 1 === n || src[i + 1] === 10)))) {
+          if (digits > 0 && digits <= 15 && (ch === sep || ch === 10 || ch === -1 || (ch === 13 && (i + 1 === n || src[i + 1] === 10)))) {
             const v = frac === 0 ? mant : mant / POW10[frac];
             b.numbers[row] = neg ? -v : v;
             // Without a dot the digits are a whole number; with one ("3.0") pandas reads a float.
@@ -367,7 +459,7 @@ function parseChunk(bytes: Buffer, text: () => string, file: string, kinds: Read
         if (end < 0) {
           for (; i < n; i++) {
             const d = src[i];
-            if (d === 44 || d === 10 || (d === 13 && (i + 1 === n || src[i + 1] === 10))) break;
+            if (d === sep || d === 10 || (d === 13 && (i + 1 === n || src[i + 1] === 10))) break;
           }
           end = i;
           const dict = b.dictText;
@@ -395,11 +487,11 @@ function parseChunk(bytes: Buffer, text: () => string, file: string, kinds: Read
         }
         c++;
         const d = end < n ? src[end] : -1;
-        if (d === 44) {
+        if (d === sep) {
           pos = end + 1;
           continue;
         }
-        if (c !== width) throw new Error(`${file}: row ${line} has ${c} fields, the header has ${width}`);
+        if (c !== width) throw new Error(`${file}: line ${line} has ${c} fields, the header has ${width} (delimiter ${delimiterName(delimiter)})`);
         pos = d === 13 ? end + 2 : end + 1;
         break;
       }
@@ -428,32 +520,84 @@ function toTable(file: string, chunk: Chunk): CsvTable {
 }
 
 /** Parses a whole CSV text. */
-export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map()): CsvTable {
-  return parseCsvBytes(Buffer.from(text, 'utf8'), () => text, file, kinds);
+export function parseCsvText(text: string, file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map(), options: CsvOptions = {}): CsvTable {
+  return parseCsvBytes(Buffer.from(text, 'utf8'), () => text, file, kinds, options);
 }
 
-function parseCsvBytes(bytes: Buffer, decode: () => string, file: string, kinds: ReadonlyMap<string, ColumnKind>): CsvTable {
+function parseCsvBytes(bytes: Buffer, decode: () => string, file: string, kinds: ReadonlyMap<string, ColumnKind>, options: CsvOptions): CsvTable {
   let decoded: string | undefined;
   const text = () => (decoded ??= decode());
-  const chunk = parseChunk(bytes, text, file, kinds);
+  const delimiter = options.delimiter ?? sniffDelimiter(bytes.toString('utf8', 0, Math.min(bytes.length, 65537)));
+  const chunk = parseChunk(bytes, text, file, kinds, delimiter);
   const { builders } = chunk;
   const needReparse = builders.map((b, c) => (b.reparse ? c : -1)).filter((c) => c >= 0);
   if (needReparse.length > 0) {
     for (const c of needReparse) builders[c].strings = [];
-    parseText(text(), file, () => undefined, (row) => {
+    parseText(text(), file, delimiter, () => undefined, (row) => {
       for (const c of needReparse) {
         const s = row[c];
         builders[c].strings!.push(isMissing(s) ? null : s);
       }
     });
   }
-  return toTable(file, chunk);
+  return { ...toTable(file, chunk), delimiter };
 }
 
 /** Reads a CSV file into columns (see {@link parseCsvText}). */
-export function readCsv(file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map()): CsvTable {
+export function readCsv(file: string, kinds: ReadonlyMap<string, ColumnKind> = new Map(), options: CsvOptions = {}): CsvTable {
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
+  if (fs.statSync(file).isDirectory()) throw new Error(`${file}: is a directory, not a CSV file`);
   // The scanner reads the bytes; the whole text is decoded only for papaparse (quotes) or a second pass.
   const buf = fs.readFileSync(file);
-  return parseCsvBytes(buf, () => (isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8')), file, kinds);
+  return parseCsvBytes(buf, () => (isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8')), file, kinds, options);
+}
+
+/** Levenshtein distance, case-insensitive (column names are short: a plain two-row table). */
+function editDistance(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[y.length];
+}
+
+/** The existing name closest to a misspelled one, when it is close (at most a third of its letters differ, min 2). */
+export function closestName(name: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const n of names) {
+    const d = editDistance(name, n);
+    if (d < bestDistance) [best, bestDistance] = [n, d];
+  }
+  return best;
+}
+
+/**
+ * Checks that a column a flag names is in the table.
+ * @throws Error naming the flag, the unknown name, the closest existing column and the file's columns
+ */
+export function requireColumn(table: CsvTable, flag: string, name: string): void {
+  if (table.columns.has(name)) return;
+  const near = closestName(name, table.header);
+  throw new Error(`${flag} column "${name}" is not in ${table.file}${near ? ` (did you mean "${near}"?)` : ''}; its columns: ${table.header.join(', ')}`);
+}
+
+/**
+ * Checks that the two files have the same columns (order aside), except `optional` ones (labels the reference
+ * may lack). @throws Error naming the columns only one of them has
+ */
+export function requireSameColumns(reference: CsvTable, current: CsvTable, optional: ReadonlySet<string>): void {
+  const onlyIn = (a: CsvTable, b: CsvTable) => a.header.filter((c) => !optional.has(c) && !b.columns.has(c));
+  const [onlyRef, onlyCur] = [onlyIn(reference, current), onlyIn(current, reference)];
+  if (onlyRef.length + onlyCur.length === 0) return;
+  const parts = [
+    onlyRef.length ? `only ${reference.file} has ${onlyRef.map((c) => `"${c}"`).join(', ')}` : '',
+    onlyCur.length ? `only ${current.file} has ${onlyCur.map((c) => `"${c}"`).join(', ')}` : '',
+  ].filter(Boolean);
+  const delims = reference.delimiter !== current.delimiter
+    ? ` (read with delimiters ${delimiterName(reference.delimiter ?? ',')} and ${delimiterName(current.delimiter ?? ',')}; --delimiter sets one)` : '';
+  throw new Error(`the reference and current files have different columns: ${parts.join('; ')}${delims}`);
 }

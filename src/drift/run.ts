@@ -15,7 +15,7 @@ import { defaultStateDir } from '../analysis/store';
 
 /** Where the two windows come from: two CSV files, or the gateway's capture API (online). */
 export type DriftSource =
-  | { readonly kind: 'tables'; readonly reference: string; readonly current: string; readonly table: Pick<AnalysisOptions, 'target' | 'prediction' | 'ignore' | 'kinds'> }
+  | { readonly kind: 'tables'; readonly reference: string; readonly current: string; readonly table: Pick<AnalysisOptions, 'target' | 'prediction' | 'ignore' | 'kinds'>; readonly delimiter?: string }
   | ({ readonly kind: 'online' } & Omit<OnlineRunOptions, 'rules' | 'driftShare' | 'episodes'>);
 
 export interface DriftRunInput {
@@ -69,8 +69,8 @@ async function analyzeSource(input: DriftRunInput, episodes: EpisodeStore | unde
   const { source, rules, driftShare } = input;
   if (source.kind === 'online') return (await onlineAnalysis({ ...source, rules, driftShare, episodes })).analysis;
   try {
-    const reference = readCsv(source.reference, source.table.kinds);
-    const current = readCsv(source.current, source.table.kinds);
+    const reference = readCsv(source.reference, source.table.kinds, { delimiter: source.delimiter });
+    const current = readCsv(source.current, source.table.kinds, { delimiter: source.delimiter });
     return analyzeTables(reference, current, {
       ...source.table, model: input.model, driftShare, rules, retrainedThisEpisode: episodes?.get(input.model).retrained,
     });

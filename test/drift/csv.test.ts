@@ -41,14 +41,14 @@ describe('CSV loading', () => {
     const t = parseCsvText('zip,x\n01000,1\n02000,2\n', 'z.csv', new Map([['zip', 'categorical']]));
     expect(t.columns.get('zip')).toEqual({ kind: 'categorical', values: ['01000', '02000'] });
     expect(() => parseCsvText('v\n1\nabc\n', 'n.csv', new Map([['v', 'numerical']]))).toThrow(
-      'n.csv: row 3, column "v" is declared numerical but holds "abc"',
+      'n.csv: line 3, column "v" is declared numerical but holds "abc"',
     );
   });
 
   it('clear errors: empty file, ragged rows, duplicate header', () => {
     expect(() => parseCsvText('', 'e.csv')).toThrow('e.csv: empty CSV (no header)');
-    expect(() => parseCsvText('a,b\n1,2\n3\n', 'r.csv')).toThrow('r.csv: row 3 has 1 fields, the header has 2');
-    expect(() => parseCsvText('a,b\n1,2,3\n', 'r.csv')).toThrow('r.csv: row 2 has more than 2 fields, the header has 2');
+    expect(() => parseCsvText('a,b\n1,2\n3\n', 'r.csv')).toThrow('r.csv: line 3 has 1 fields, the header has 2');
+    expect(() => parseCsvText('a,b\n1,2,3\n', 'r.csv')).toThrow('r.csv: line 2 has more than 2 fields, the header has 2');
     expect(() => parseCsvText('a,a\n1,2\n', 'd.csv')).toThrow('d.csv: the header names column "a" twice');
   });
 
