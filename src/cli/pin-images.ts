@@ -1,20 +1,9 @@
 import { Command } from 'commander';
-import { checkPins, parseBuiltRecord, pinImages, PinImagesResult, recordBuiltImages } from '../oci/pin-images';
+import { PinRequest, PinUsageError, runPinRequest } from '../oci/pin-images';
 import { DEFAULT_SYNTH_COMMAND } from '../release';
 import type { RegisterCommand } from './commands';
 
-interface PinFlags {
-  check?: boolean;
-  offline?: boolean;
-  built?: string[];
-  commit?: boolean;
-  push?: boolean;
-  repoDir: string;
-  synthCommand: string;
-  remote: string;
-  branch?: string;
-  json?: boolean;
-}
+type PinFlags = PinRequest & { readonly json?: boolean };
 
 /** `mlops pin-images`: upstream tags → digests in src/config/images.json (docs/images.md). */
 export const registerPinImages: RegisterCommand = (program: Command) => {
@@ -42,30 +31,12 @@ export async function runPinImages(
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
-  const log = (line: string) => err.write(`pin-images: ${line}\n`);
-  const common = {
-    repoDir: flags.repoDir, synthCommand: flags.synthCommand, commit: flags.commit, push: flags.push, remote: flags.remote, branch: flags.branch, log,
-  };
-  let result: PinImagesResult;
   try {
-    if (flags.built !== undefined) {
-      let images;
-      try {
-        images = flags.built.map(parseBuiltRecord);
-      } catch (e) {
-        err.write(`pin-images: ${(e as Error).message}\n`);
-        return 2;
-      }
-      result = recordBuiltImages({ ...common, images });
-    } else if (flags.check) {
-      result = await checkPins(flags.repoDir, flags.offline === true);
-    } else {
-      result = await pinImages(common);
-    }
+    const result = await runPinRequest(flags, (line) => err.write(`pin-images: ${line}\n`));
+    (result.exitCode === 0 ? out : err).write(flags.json ? `${JSON.stringify(result)}\n` : `${result.message}\n`);
+    return result.exitCode;
   } catch (e) {
     err.write(`pin-images: ${(e as Error).message}\n`);
-    return 1;
+    return e instanceof PinUsageError ? 2 : 1;
   }
-  (result.exitCode === 0 ? out : err).write(flags.json ? `${JSON.stringify(result)}\n` : `${result.message}\n`);
-  return result.exitCode;
 }

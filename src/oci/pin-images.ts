@@ -95,3 +95,40 @@ export function recordBuiltImages(options: DataCommitOptions & { images: BuiltIm
     : `${IMAGES_FILE} already has ${options.images.map((i) => `${i.name}@${i.digest}`).join(', ')}; nothing to do`;
   return { exitCode: 0, message, changed: result.changed, commit: result.commit };
 }
+
+/** A `built` value that is not NAME=REPOSITORY@sha256:… (the command exits 2). */
+export class PinUsageError extends Error {}
+
+/** `mlops pin-images` as asked for: record built images, check the pins, or resolve them (flag texts as given). */
+export interface PinRequest {
+  readonly check?: boolean;
+  readonly offline?: boolean;
+  readonly built?: readonly string[];
+  readonly commit?: boolean;
+  readonly push?: boolean;
+  readonly repoDir: string;
+  readonly synthCommand: string;
+  readonly remote: string;
+  readonly branch?: string;
+}
+
+/**
+ * Runs a pin-images request: `built` records pushed images, `check` compares the pins with their tags,
+ * otherwise every upstream tag is resolved. @throws PinUsageError for a malformed `built` value
+ */
+export async function runPinRequest(request: PinRequest, log: (line: string) => void): Promise<PinImagesResult> {
+  const common = {
+    repoDir: request.repoDir, synthCommand: request.synthCommand, commit: request.commit, push: request.push, remote: request.remote, branch: request.branch, log,
+  };
+  if (request.built !== undefined) {
+    let images: BuiltImageRecord[];
+    try {
+      images = request.built.map(parseBuiltRecord);
+    } catch (e) {
+      throw new PinUsageError((e as Error).message);
+    }
+    return recordBuiltImages({ ...common, images });
+  }
+  if (request.check) return checkPins(request.repoDir, request.offline === true);
+  return pinImages(common);
+}

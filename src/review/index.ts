@@ -1,7 +1,3 @@
-import { readTree } from './git-tree';
-import { diffSnapshots } from './object-diff';
-import { DistDiffReport, distDiffReportSchema, SCHEMA_ID } from './schema';
-
 /**
  * PR review aids: the dist/ change of a pull request per ArgoCD Application (read dist/ at two
  * revisions → objects by identity → group by the Application that syncs them → diff → Markdown →
@@ -12,31 +8,7 @@ export { renderComment, COMMENT_MARKER, COMMENT_BUDGET, GITHUB_COMMENT_LIMIT } f
 export { upsertComment, pullRequestHead } from './comment';
 export type { PostCommentResult } from './comment';
 export { loadReport, checkTarget, ReportRejected } from './load';
-
-export interface DiffDistOptions {
-  readonly repoDir: string;
-  readonly base: string;
-  readonly head: string;
-  readonly pullRequest?: number;
-  readonly headSha?: string;
-}
-
-/** The dist/ change between two revisions, validated against the same schema the posting job applies. */
-export function diffDist(opts: DiffDistOptions): DistDiffReport {
-  const base = readTree(opts.repoDir, opts.base);
-  const head = readTree(opts.repoDir, opts.head);
-  const report = {
-    schema: SCHEMA_ID,
-    base: base.commit,
-    head: head.commit,
-    ...(opts.pullRequest !== undefined ? { pullRequest: opts.pullRequest } : {}),
-    ...(opts.headSha ? { headSha: opts.headSha } : {}),
-    applications: diffSnapshots(base, head),
-  };
-  const parsed = distDiffReportSchema.safeParse(report);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`the dist/ diff does not fit its schema at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return parsed.data;
-}
+export { runDistDiffRequest, DistDiffUsageError } from './request';
+export type { DistDiffRequest } from './request';
+export { diffDist } from './diff';
+export type { DiffDistOptions } from './diff';
