@@ -109,7 +109,9 @@ export class AnalysisSession<O extends AnalysisRunOptions = AnalysisRunOptions> 
           await route.run();
           continue;
         }
-        const sink = createSink(kind, { out: this.options.out, githubMode: route.githubMode, redactor, store: this.store(true), stdout: this.io.stdout });
+        const sink = createSink(kind, {
+          out: this.options.out, githubMode: route.githubMode, redactor, store: this.store(true), stdout: this.io.stdout,
+        });
         const res = await sink.post(pub.post);
         if (pub.announce && kind !== 'stdout') this.warn(`${kind}: ${res.action}${res.ref ? ` ${res.ref}` : ''}`);
       } catch (err) {

@@ -58,8 +58,15 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
       cwd: tmp,
       timeout: 120_000,
       env: {
-        ...process.env, GEMINI_API_KEY: '', OPENAI_API_KEY: '', GITHUB_TOKEN: 'gh-test', GITHUB_REPOSITORY: 'acme/model',
-        GITHUB_API_URL: gh.url, SLACK_BOT_TOKEN: '', SLACK_WEBHOOK_URL: slack.webhookUrl, MLOPS_STATE_DIR: path.join(tmp, 'state'),
+        ...process.env,
+        GEMINI_API_KEY: '',
+        OPENAI_API_KEY: '',
+        GITHUB_TOKEN: 'gh-test',
+        GITHUB_REPOSITORY: 'acme/model',
+        GITHUB_API_URL: gh.url,
+        SLACK_BOT_TOKEN: '',
+        SLACK_WEBHOOK_URL: slack.webhookUrl,
+        MLOPS_STATE_DIR: path.join(tmp, 'state'),
       },
     }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
   });
