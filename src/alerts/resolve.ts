@@ -1,5 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import type { Redactor } from '../analysis/redact';
+import { cleanMarkdown } from '../analysis/sinks/exit';
 import { dedupeLabel, dedupeMarker } from '../analysis/sinks/types';
 
 /**
@@ -23,7 +24,7 @@ export async function closeResolvedIssue(opts: {
   });
   const mine = issues.filter((i) => !i.pull_request && (i.body ?? '').includes(marker));
   for (const issue of mine) {
-    await octokit.rest.issues.createComment({ owner, repo, issue_number: issue.number, body: `${opts.redactor.redact(opts.comment)}\n\n${marker}` });
+    await octokit.rest.issues.createComment({ owner, repo, issue_number: issue.number, body: `${cleanMarkdown(opts.comment, opts.redactor)}\n\n${marker}` });
     await octokit.rest.issues.update({ owner, repo, issue_number: issue.number, state: 'closed', state_reason: 'completed' });
   }
   return mine.map((i) => i.number);

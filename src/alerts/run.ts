@@ -51,7 +51,7 @@ export async function runAlertAnalysis(session: AnalysisSession, input: AlertRun
     }
     const md = toMarkdown(report);
     const env = envelope('alert', redactor.redactDeep(report), { ...meta, redactions: redactor.redactions });
-    session.emit(env, md.body, alerts.length > 1 && out ? `${out}/${alert.fingerprint}` : out);
+    session.emit(env, md.body, alerts.length > 1 && out ? `${out}/${alert.fingerprint}` : out, redactor);
     await session.publish(alertPublication(alert, report, md, env, redactor), redactor);
   }
 }

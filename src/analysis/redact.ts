@@ -86,6 +86,44 @@ const RULES: Rule[] = [
   { kind: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g },
   { kind: 'openai-key', pattern: /\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b/g },
+  { kind: 'huggingface-token', pattern: /\bhf_[A-Za-z0-9]{30,}\b/g },
+  { kind: 'gitlab-token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
+  { kind: 'npm-token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  {
+    // `Authorization: Bearer <token>` (the gateway token's own form in any HTTP-client debug log), Basic, token.
+    kind: 'authorization',
+    pattern: /\b(?:proxy-)?authorization\b["']?\s*[:=]\s*["']?(?:bearer|basic|token|digest)\s+([A-Za-z0-9._~+/-]+=*)/gi,
+    group: 1,
+    accept: isRealValue,
+  },
+  {
+    // A bare `Bearer <token>`: only a token-looking value (a digit or a symbol in it), never "bearer of bad news".
+    kind: 'authorization',
+    pattern: /\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)/gi,
+    group: 1,
+    accept: (v) => isRealValue(v) && /[\d._~+/=-]/.test(v),
+  },
+  {
+    // Command-line flags: `--password x`, `--password=x`, `--token x`, `--api-key=x`.
+    kind: 'password',
+    pattern: /(?:^|\s)--(?:password|passwd|pass|token|secret|api-key|apikey|access-token|auth-token|client-secret)(?:=|\s+)(["']?)([^\s"']+)\1/gim,
+    group: 2,
+    accept: (v) => isRealValue(v) && !v.startsWith('-'),
+  },
+  {
+    // `-p <value>` only where -p means password: `mlflow login -p x`, `mysql -p x` / `mysql -px`.
+    kind: 'password',
+    pattern: /\b(?:login|mysql|mysqladmin|mariadb)\b[^\n]*?\s-p\s*(["']?)([^\s"'-][^\s"']*)\1/gi,
+    group: 2,
+    accept: isRealValue,
+  },
+  {
+    // JSON/YAML key exactly `pass` ("pass":"…"); `bypass`, `compass` and counts (`pass: 12`) stay.
+    kind: 'password',
+    pattern: /(?:^|[^A-Za-z0-9_])(["']?)pass\1\s*[:=]\s*(["'])([^"'\s]+)\2/gim,
+    group: 3,
+    accept: isRealValue,
+  },
   {
     // scheme://user:password@host — the password (and user) go, the host stays.
     kind: 'url-credentials',
@@ -102,7 +140,7 @@ const RULES: Rule[] = [
     // password=…, token: …, SECRET="…", api_key=… (the name stays, the value goes).
     kind: 'assignment',
     pattern:
-      /\b([A-Za-z0-9_.-]*(?:password|passwd|passphrase|pwd|token|secret|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?))\b(["']?\s*(?:=|:|=>)\s*)(["']?)([^\s"',;&)}\]]+)\3/gi,
+      /\b([A-Za-z0-9_.-]*(?:password|passwd|passphrase|pwd|token|secret|api[_-]?key|apikey|access[_-]?key|account[_-]?key|private[_-]?key|credentials?))\b(["']?\s*(?:=|:|=>)\s*)(["']?)([^\s"',;&)}\]]+)\3/gi,
     group: 4,
     accept: (v) => isRealValue(v) && !isKeptIdentifier(v),
   },
@@ -113,6 +151,20 @@ const RULES: Rule[] = [
     group: 3,
     accept: isHighEntropySecret,
   },
+];
+
+/** This process' own credentials: redacted by exact value (12+ characters), whatever their format. */
+export const CREDENTIAL_ENV: readonly string[] = [
+  'GATEWAY_TOKEN',
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'GEMINI_API_KEY',
+  'OPENAI_API_KEY',
+  'SLACK_BOT_TOKEN',
+  'SLACK_WEBHOOK_URL',
+  'MLFLOW_TRACKING_PASSWORD',
+  'MLFLOW_TRACKING_TOKEN',
+  'AWS_SECRET_ACCESS_KEY',
 ];
 
 /** Kind name of the assignment rule depends on the variable's name. */
@@ -138,6 +190,19 @@ export class Redactor {
   private readonly byValue = new Map<string, string>();
   private readonly counters = new Map<string, number>();
   private readonly applied: Redaction[] = [];
+  private readonly known: ReadonlyArray<readonly [string, string]>;
+
+  /**
+   * @param opts.env where this process' own credentials are read from, to be redacted by exact value
+   *   whatever their format ({@link CREDENTIAL_ENV}); @default process.env
+   */
+  constructor(opts: { env?: NodeJS.ProcessEnv } = {}) {
+    const env = opts.env ?? process.env;
+    this.known = CREDENTIAL_ENV.flatMap((name) => {
+      const v = env[name]?.trim();
+      return v && v.length >= 12 ? [[name.toLowerCase().replace(/_/g, '-'), v] as const] : [];
+    }).sort((a, b) => b[1].length - a[1].length);
+  }
 
   /** Every redaction applied so far (one entry per distinct secret). */
   get redactions(): Redaction[] {
@@ -160,6 +225,9 @@ export class Redactor {
   /** Redacts one text. */
   redact(text: string): string {
     let out = text;
+    for (const [kind, value] of this.known) {
+      if (out.includes(value)) out = out.split(value).join(this.placeholder(kind, value));
+    }
     for (const rule of RULES) {
       out = out.replace(rule.pattern, (...m: unknown[]) => {
         const match = m[0] as string;

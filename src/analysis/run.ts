@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from './errors';
 import { createProvider, type LlmProvider } from './providers';
-import type { Redactor } from './redact';
+import { Redactor } from './redact';
 import type { ProviderName } from './report';
-import { createSink, type Post, type SinkKind } from './sinks';
+import { cleanJson, cleanMarkdown, createSink, type Post, type SinkKind } from './sinks';
 import { AnalysisStore } from './store';
 
 /**
@@ -77,15 +77,18 @@ export class AnalysisSession<O extends AnalysisRunOptions = AnalysisRunOptions> 
 
   /**
    * Writes the report: `out` → out/report.json + out/report.md; `--json` → the envelope on stdout.
+   * Both pass the one exit (src/analysis/sinks/exit.ts): report.md is redacted and sanitised, the JSON redacted.
    * @param out @default the run's `--out`
+   * @param redactor the report's redactor, so placeholders match the prompt's and the posts'
    */
-  emit(envelope: unknown, markdown: string, out: string | undefined = this.options.out): void {
+  emit(envelope: unknown, markdown: string, out: string | undefined = this.options.out, redactor: Redactor = new Redactor()): void {
+    const json = cleanJson(envelope, redactor);
     if (out) {
       fs.mkdirSync(out, { recursive: true });
-      fs.writeFileSync(path.join(out, 'report.json'), `${JSON.stringify(envelope, null, 2)}\n`);
-      fs.writeFileSync(path.join(out, 'report.md'), `${markdown}\n`);
+      fs.writeFileSync(path.join(out, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
+      fs.writeFileSync(path.join(out, 'report.md'), `${cleanMarkdown(markdown, redactor)}\n`);
     }
-    if (this.options.json) this.io.stdout.write(`${JSON.stringify(envelope)}\n`);
+    if (this.options.json) this.io.stdout.write(`${JSON.stringify(json)}\n`);
   }
 
   /**
@@ -106,7 +109,9 @@ export class AnalysisSession<O extends AnalysisRunOptions = AnalysisRunOptions> 
           await route.run();
           continue;
         }
-        const sink = createSink(kind, { out: this.options.out, githubMode: route.githubMode, redactor, store: this.store(true) });
+        const sink = createSink(kind, {
+          out: this.options.out, githubMode: route.githubMode, redactor, store: this.store(true), stdout: this.io.stdout,
+        });
         const res = await sink.post(pub.post);
         if (pub.announce && kind !== 'stdout') this.warn(`${kind}: ${res.action}${res.ref ? ` ${res.ref}` : ''}`);
       } catch (err) {

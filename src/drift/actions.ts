@@ -1,5 +1,5 @@
 import { Octokit } from '@octokit/rest';
-import { Redactor, Sink, createSink, teamMentions } from '../analysis';
+import { Redactor, Sink, cleanJson, createSink, teamMentions } from '../analysis';
 import type { DriftReport } from './report';
 import { teamById } from '../config/teams';
 import { dispatchEventTypes, type RetrainDispatchPayload } from '../contracts/dispatch';
@@ -44,14 +44,15 @@ export async function act(report: DriftReport, opts: ActionOptions): Promise<Dri
         owner,
         repo: name,
         event_type: dispatchEventTypes.retrain,
-        client_payload: {
+        // Column names and the key are data from the CSVs: the payload leaves through the exit's JSON rule (redacted).
+        client_payload: cleanJson({
           model: report.model,
           window: report.window,
           urgency: report.urgency,
           rootCause: report.rootCause,
           affectedFeatures: report.affectedFeatures,
           dedupeKey: report.dedupeKey,
-        } satisfies RetrainDispatchPayload,
+        } satisfies RetrainDispatchPayload, redactor),
       });
       return { kind: 'retrain-dispatch', detail: `repository_dispatch retrain for ${report.model} on ${repo}` };
     }

@@ -61,7 +61,7 @@ export async function runDriftAnalysis(session: AnalysisSession, input: DriftRun
     fallbackReason: out.fallbackReason,
   });
   const markdown = driftMarkdown(report);
-  session.emit(env, markdown);
+  session.emit(env, markdown, undefined, redactor);
   await session.publish(driftPublication(report, markdown, env), redactor);
 }
 

@@ -32,7 +32,7 @@ export async function runTriage(session: AnalysisSession, input: TriageInput, op
   // Fork runs get the base repository's secrets under workflow_run: never send their logs to an LLM.
   const provider = session.provider({ offline: Boolean(context.forkRun) });
   const res = await triage(logs, context, { provider, store: session.store(), dailyBudget: opts.dailyBudget, maxPromptTokens: opts.maxPromptTokens });
-  session.emit(res.report, res.markdown);
+  session.emit(res.report, res.markdown, undefined, res.redactor);
   await session.publish(triagePublication(res.report, res.markdown, { defaultBranch: opts.defaultBranch, fromReport: false }), res.redactor);
 }
 

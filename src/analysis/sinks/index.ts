@@ -1,12 +1,15 @@
 import { UsageError } from '../errors';
 import { Redactor } from '../redact';
 import type { AnalysisStore } from '../store';
+import { cleanPost } from './exit';
 import { GitHubSink } from './github';
 import { FileSink, StdoutSink } from './local';
 import { SlackSink } from './slack';
 import { Post, PostResult, Sink, SinkKind } from './types';
 
 export * from './types';
+export { OUTPUT_CHANNELS, cleanJson, cleanLine, cleanMarkdown, cleanPost } from './exit';
+export type { OutputChannel } from './exit';
 export { GitHubSink } from './github';
 export type { GitHubSinkOptions } from './github';
 export { SlackSink, toSlackText } from './slack';
@@ -26,19 +29,14 @@ export interface CreateSinkOptions {
   readonly stdout?: NodeJS.WritableStream;
 }
 
-/** Wraps a sink so every title and body is redacted right before it leaves (the chokepoint). */
+/** Wraps a sink so every title, label, body and JSON passes the one exit ({@link cleanPost}) right before it leaves. */
 class RedactingSink implements Sink {
   readonly kind: SinkKind;
   constructor(private readonly inner: Sink, private readonly redactor: Redactor) {
     this.kind = inner.kind;
   }
   post(post: Post): Promise<PostResult> {
-    return this.inner.post({
-      ...post,
-      title: this.redactor.redact(post.title),
-      body: this.redactor.redact(post.body),
-      json: post.json === undefined ? undefined : this.redactor.redactDeep(post.json),
-    });
+    return this.inner.post(cleanPost(post, this.redactor));
   }
 }
 
