@@ -117,9 +117,8 @@ export interface PinRequest {
  * otherwise every upstream tag is resolved. @throws PinUsageError for a malformed `built` value
  */
 export async function runPinRequest(request: PinRequest, log: (line: string) => void): Promise<PinImagesResult> {
-  const common = {
-    repoDir: request.repoDir, synthCommand: request.synthCommand, commit: request.commit, push: request.push, remote: request.remote, branch: request.branch, log,
-  };
+  const { repoDir, synthCommand, commit, push, remote, branch } = request;
+  const common = { repoDir, synthCommand, commit, push, remote, branch, log };
   if (request.built !== undefined) {
     let images: BuiltImageRecord[];
     try {

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { upsertComment, pullRequestHead } from './comment';
+import { diffDist } from './diff';
 import { checkTarget, loadReport, ReportRejected } from './load';
 import { renderComment } from './markdown';
-import { diffDist } from './diff';
 
 /** A request that contradicts itself or names a malformed value (the command exits 2). */
 export class DistDiffUsageError extends Error {}
@@ -91,6 +91,7 @@ async function post(
     }
   }
   const changed = report.applications.length > 0;
-  const res = await upsertComment({ token, repository: request.repo, pullRequest: number, body: renderComment(report), baseUrl, skipCreate: !changed });
+  const body = renderComment(report);
+  const res = await upsertComment({ token, repository: request.repo, pullRequest: number, body, baseUrl, skipCreate: !changed });
   log(`comment ${res.action} on #${number}${res.url ? ` (${res.url})` : ''}`);
 }
