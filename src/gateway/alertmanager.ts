@@ -19,10 +19,16 @@ export function eventTypeOf(commonLabels: Record<string, string>): GroupEventTyp
 export const alertmanagerRoutes: RouteModule = {
   name: 'alertmanager',
   async init(ctx) {
-    const outbox = new Outbox(ctx.stateDir, ctx.config.dedupeWindowSeconds * 1000);
+    const outbox = new Outbox(ctx.stateDir, ctx.config.dedupeWindowSeconds * 1000, Date.now, {
+      maxPageCount: ctx.config.testMaxPageCount,
+      onWriteError: (message) => ctx.metrics.stateWriteErrors.inc({ store: 'outbox', code: /\b(SQLITE_[A-Z_]+)/.exec(message)?.[1] ?? 'other' }),
+    });
     await outbox.ready();
     const dispatcher = new Dispatcher(ctx.config, outbox, ctx.metrics, ctx.logger);
     ctx.addReadinessCheck('outbox', () => outbox.healthy());
+    // A failed or stuck write (e.g. SQLITE_FULL: the state volume is full) fails /readyz until a write commits.
+    ctx.addReadinessCheck('outbox-writes', () => outbox.writeHealth().healthy);
+    ctx.metrics.readWriterHealthFrom('outbox', () => outbox.writeHealth().healthy);
     ctx.onShutdown(() => outbox.close());
     ctx.onShutdown(() => dispatcher.stop());
     dispatcher.start();

@@ -19,10 +19,26 @@ interface AcceptItem {
   readonly payload: string;
 }
 
-const db = new Database((workerData as { file: string }).file);
+const data = workerData as { file: string; maxPageCount?: number };
+const db = new Database(data.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
+// Test-only (GATEWAY_TEST_MAX_PAGE_COUNT): caps the database's size in pages, so a write that needs
+// a new page fails with a real SQLITE_FULL, as on a full state volume. SQLite never sets it below
+// the current size (https://www.sqlite.org/pragma.html#pragma_max_page_count).
+if (data.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(data.maxPageCount)}`);
+
+/** Names SQLite's result code (e.g. SQLITE_FULL) in the error the main thread sees. */
+function withCode<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && !(err as Error).message.startsWith(code)) (err as Error).message = `${code}: ${(err as Error).message}`;
+    throw err;
+  }
+}
 const lastLive = db.prepare<[string], { id: string; dedupe_key: string; created_at: number }>(
   "SELECT id, dedupe_key, created_at FROM outbox WHERE group_key = ? AND state IN ('pending', 'dispatched') ORDER BY seq DESC LIMIT 1",
 );
@@ -53,11 +69,11 @@ const acceptBatch = db.transaction((items: AcceptItem[], now: number, windowMs: 
 }));
 
 serveWriter({
-  accept: (msg) => ({ results: acceptBatch(msg.items as AcceptItem[], msg.now as number, msg.windowMs as number) }),
+  accept: (msg) => ({ results: withCode(() => acceptBatch(msg.items as AcceptItem[], msg.now as number, msg.windowMs as number)) }),
   mark: (msg) => {
     db.pragma('synchronous = NORMAL');
     try {
-      marks[msg.kind as string].run(msg.params);
+      withCode(() => marks[msg.kind as string].run(msg.params));
     } finally {
       db.pragma('synchronous = FULL');
     }
