@@ -307,6 +307,8 @@ export const alertCatalog = {
   ConfidenceVarianceRising: { type: 'drift', severity: 'warning', team: 'ml' },
   GatewayDispatchFailing: { type: 'platform', severity: 'warning', team: 'platform' },
   GatewayOutboxBacklog: { type: 'platform', severity: 'warning', team: 'platform' },
+  // The gateway cannot write its state (disk full, a stuck writer): it answers 503 on /readyz (issue 18 item 1).
+  GatewayStateWriteFailing: { type: 'platform', severity: 'critical', team: 'platform' },
   PayloadCaptureStalled: { type: 'platform', severity: 'warning', team: 'platform' },
   DriftInputsStale: { type: 'platform', severity: 'warning', team: 'platform' },
   // The platform's own failures (issue 18 item 7): also sent out of band (src/k8s/mlops/alertmanager.ts).
