@@ -40,7 +40,7 @@ export interface GatewayConfig {
   readonly dispatchTimeoutMs: number;
   /** Finished outbox rows older than this are pruned. @default 14 (`GATEWAY_OUTBOX_RETENTION_DAYS`) */
   readonly outboxRetentionDays: number;
-  /** Outbox row budget: the oldest finished rows past it are pruned. @default 50000 (`GATEWAY_OUTBOX_MAX_ROWS`) */
+  /** Outbox row budget: the oldest finished rows past it are pruned. @default 10000 (`GATEWAY_OUTBOX_MAX_ROWS`) */
   readonly outboxMaxRows: number;
   /** TEST ONLY: the outbox database's size cap in pages (`GATEWAY_TEST_MAX_PAGE_COUNT`); unset in deployments. */
   readonly testMaxPageCount?: number;

@@ -51,6 +51,17 @@ const marks: Record<string, Database.Statement> = {
   retry: db.prepare('UPDATE outbox SET attempts = attempts + @count, next_attempt_at = @next, last_error = @error WHERE id = @id'),
   failed: db.prepare("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = @error WHERE id = @id"),
 };
+// Retention: finished rows (never pending) older than the cutoff, then the oldest finished rows past
+// the row budget. Freed pages are reused by later writes (the file does not shrink).
+const pruneOld = db.prepare("DELETE FROM outbox WHERE state != 'pending' AND created_at < @cutoff");
+const pruneOverBudget = db.prepare(
+  "DELETE FROM outbox WHERE state != 'pending' AND seq <= "
+  + "(SELECT seq FROM outbox WHERE state != 'pending' ORDER BY seq DESC LIMIT 1 OFFSET @maxRows)",
+);
+const prune = db.transaction((cutoff: number, maxRows: number) => ({
+  old: pruneOld.run({ cutoff }).changes,
+  overBudget: pruneOverBudget.run({ maxRows }).changes,
+}));
 const acceptBatch = db.transaction((items: AcceptItem[], now: number, windowMs: number) => items.map((it) => {
   const last = lastLive.get(it.groupKey);
   const duplicate = last !== undefined && last.dedupe_key === it.dedupeKey && now - last.created_at < windowMs;
@@ -79,6 +90,7 @@ serveWriter({
     }
     return { result: null };
   },
+  prune: (msg) => ({ result: withCode(() => prune(msg.cutoff as number, msg.maxRows as number)) }),
   close: () => {
     db.close();
     return { result: null };

@@ -239,6 +239,15 @@ export class Outbox {
     await this.tracked(this.writer.call({ type: 'mark', kind: 'retry', params: { id, next: nextAttemptAt, error: error.slice(0, 1000), count: countAttempt ? 1 : 0 } }));
   }
 
+  /**
+   * Deletes finished rows (dispatched, deduplicated, failed; never pending) created more than
+   * `retentionMs` ago (never within the dedupe window), then the oldest finished rows past `maxRows`.
+   */
+  async prune(retentionMs: number, maxRows: number): Promise<{ old: number; overBudget: number }> {
+    const cutoff = this.now() - Math.max(retentionMs, this.dedupeWindowMs);
+    return await this.tracked(this.writer.call({ type: 'prune', cutoff, maxRows })) as { old: number; overBudget: number };
+  }
+
   async markFailed(id: string, error: string): Promise<void> {
     await this.tracked(this.writer.call({ type: 'mark', kind: 'failed', params: { id, error: error.slice(0, 1000) } }));
   }
