@@ -13,11 +13,11 @@ export interface GatewayMetrics {
   readonly dispatchAttempts: Counter<'outcome'>;
   readonly stateWriteErrors: Counter<'store' | 'code'>;
   readonly stateWriterHealthy: Gauge<'store'>;
-  /** Where a store's writer health is read from, when /metrics is scraped. */
-  readWriterHealthFrom(store: string, read: () => boolean): void;
   readonly processingSeconds: Histogram<'endpoint'>;
   /** Where the outbox depth is read from, when /metrics is scraped (a COUNT per scrape, not per request). */
   readOutboxDepthFrom(read: () => number): void;
+  /** Where a store's writer health is read from, when /metrics is scraped. */
+  readWriterHealthFrom(store: string, read: () => boolean): void;
 }
 
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {

@@ -57,8 +57,8 @@ async function startGate(target: string): Promise<{ url: string; open: () => voi
 /** Grows a filler row on the outbox table's page until SQLite answers SQLITE_FULL for one more byte. */
 function fillToTheLastByte(db: Database.Database): void {
   db.pragma('max_page_count = 1'); // SQLite keeps it at the current size: no new page can be allocated
-  db.prepare("INSERT INTO outbox (id, created_at, group_key, dedupe_key, event_type, state, next_attempt_at, payload) "
-    + "VALUES ('disk-full-filler', 0, 'filler', 'filler', 'filler', 'failed', 0, '')").run();
+  db.prepare('INSERT INTO outbox (id, created_at, group_key, dedupe_key, event_type, state, next_attempt_at, payload) '
+    + 'VALUES (\'disk-full-filler\', 0, \'filler\', \'filler\', \'filler\', \'failed\', 0, \'\')').run();
   const grow = db.prepare("UPDATE outbox SET payload = payload || ? WHERE id = 'disk-full-filler'");
   for (const chunk of [1024, 256, 64, 16, 4, 1]) {
     for (;;) {
@@ -108,7 +108,7 @@ test('state volume full after a 204: one dispatch, /readyz fails and counts; fre
   await sleep(1_500);
   ready = await fetch(`${gw.url}/readyz`);
   expect(ready.status).toBe(503);
-  expect((await ready.json()).failing).toContain('outbox-writes');
+  expect(((await ready.json()) as { failing: string[] }).failing).toContain('outbox-writes');
   expect(fake.dispatches.filter((d) => d.clientPayload.outboxId === id)).toHaveLength(1);
   expect(fake.answers).toEqual([204]);
   let text = await (await fetch(`${gw.url}/metrics`)).text();

@@ -229,7 +229,7 @@ function alertDefs(ctx: RuleContext, d: RuleDurations): Record<AlertName, AlertD
         + ` or (sum by (store) (increase(${m.gatewayStateWriteErrors.name}[${w}])) > 0)`,
       labels: { namespace: ctx.namespace },
       summary: 'The gateway cannot write its {{ $labels.store }} state',
-      description: `Writes to the gateway's {{ $labels.store }} database fail or are stuck (disk full?); /readyz answers 503 and dispatch outcomes are held in memory until a write commits.`,
+      description: 'Writes to the gateway\'s {{ $labels.store }} database fail or are stuck (disk full?); /readyz answers 503 and dispatch outcomes are held in memory until a write commits.',
     },
     PayloadCaptureStalled: {
       expr: `(time() - max by (model_name) (${m.captureLastTimestamp.name}{${model}}) > ${t.captureStallSeconds})`
