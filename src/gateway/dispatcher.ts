@@ -261,10 +261,23 @@ export class Dispatcher {
     }
   }
 
-  /** Stops scheduling and waits for the in-flight attempt (its result is still recorded). */
+  /**
+   * Stops scheduling and waits for the in-flight attempt (its result is still recorded). Held
+   * outcomes get one last write; one that still fails is logged (its entry is sent again after the restart).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.current;
+    for (const [id, held] of this.unrecorded) {
+      try {
+        await held.record();
+        this.unrecorded.delete(id);
+      } catch (err) {
+        this.logger.error('outcome still not recorded at shutdown; the entry will be sent again after the restart', {
+          outboxId: id, outcome: held.what, error: (err as Error).message,
+        });
+      }
+    }
   }
 }
