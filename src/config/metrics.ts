@@ -108,6 +108,27 @@ export const metrics = {
     source: 'gateway',
     help: 'Failed dispatch attempts (each attempt counts).',
   }),
+  gatewayDispatchAttempts: metric({
+    name: 'mlops_gateway_dispatch_attempts_total',
+    type: 'counter',
+    labels: ['outcome'],
+    source: 'gateway',
+    help: 'Every repository_dispatch request sent to GitHub, by outcome (dispatched, retry, rate-limited, permanent), counted before the outcome is written.',
+  }),
+  gatewayStateWriteErrors: metric({
+    name: 'mlops_gateway_state_write_errors_total',
+    type: 'counter',
+    labels: ['store', 'code'],
+    source: 'gateway',
+    help: 'Failed writes to the gateway\'s state (SQLite), by store and SQLite result code (e.g. SQLITE_FULL).',
+  }),
+  gatewayStateWriterHealthy: metric({
+    name: 'mlops_gateway_state_writer_healthy',
+    type: 'gauge',
+    labels: ['store'],
+    source: 'gateway',
+    help: '1 when the store\'s last write committed and no write is stuck, else 0 (then /readyz fails).',
+  }),
   gatewayOutboxDepth: metric({
     name: 'mlops_gateway_outbox_depth',
     type: 'gauge',
@@ -286,6 +307,8 @@ export const alertCatalog = {
   ConfidenceVarianceRising: { type: 'drift', severity: 'warning', team: 'ml' },
   GatewayDispatchFailing: { type: 'platform', severity: 'warning', team: 'platform' },
   GatewayOutboxBacklog: { type: 'platform', severity: 'warning', team: 'platform' },
+  // The gateway cannot write its state (disk full, a stuck writer): it answers 503 on /readyz (issue 18 item 1).
+  GatewayStateWriteFailing: { type: 'platform', severity: 'critical', team: 'platform' },
   PayloadCaptureStalled: { type: 'platform', severity: 'warning', team: 'platform' },
   DriftInputsStale: { type: 'platform', severity: 'warning', team: 'platform' },
   // The platform's own failures (issue 18 item 7): also sent out of band (src/k8s/mlops/alertmanager.ts).

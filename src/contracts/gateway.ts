@@ -42,6 +42,9 @@ export const gatewayEnv = {
   backoffBaseMs: 'GATEWAY_BACKOFF_BASE_MS',
   backoffMaxMs: 'GATEWAY_BACKOFF_MAX_MS',
   dispatchTimeoutMs: 'GATEWAY_DISPATCH_TIMEOUT_MS',
+  outboxRetentionDays: 'GATEWAY_OUTBOX_RETENTION_DAYS',
+  outboxMaxRows: 'GATEWAY_OUTBOX_MAX_ROWS',
+  testMaxPageCount: 'GATEWAY_TEST_MAX_PAGE_COUNT',
 } as const;
 
 /** Capture settings → environment variable. */

@@ -19,11 +19,26 @@ export function eventTypeOf(commonLabels: Record<string, string>): GroupEventTyp
 export const alertmanagerRoutes: RouteModule = {
   name: 'alertmanager',
   async init(ctx) {
-    const outbox = new Outbox(ctx.stateDir, ctx.config.dedupeWindowSeconds * 1000);
+    const outbox = new Outbox(ctx.stateDir, ctx.config.dedupeWindowSeconds * 1000, Date.now, {
+      maxPageCount: ctx.config.testMaxPageCount,
+      onWriteError: (message) => ctx.metrics.stateWriteErrors.inc({ store: 'outbox', code: /\b(SQLITE_[A-Z_]+)/.exec(message)?.[1] ?? 'other' }),
+    });
     await outbox.ready();
     const dispatcher = new Dispatcher(ctx.config, outbox, ctx.metrics, ctx.logger);
     ctx.addReadinessCheck('outbox', () => outbox.healthy());
+    // A failed or stuck write (e.g. SQLITE_FULL: the state volume is full) fails /readyz until a write commits.
+    ctx.addReadinessCheck('outbox-writes', () => outbox.writeHealth().healthy);
+    ctx.metrics.readWriterHealthFrom('outbox', () => outbox.writeHealth().healthy);
+    // Retention (docs/gateway.md): at start, then every 10 minutes.
+    const prune = () => outbox.prune(ctx.config.outboxRetentionDays * 86_400_000, ctx.config.outboxMaxRows).then(
+      (n) => n.old + n.overBudget > 0 && ctx.logger.info('outbox pruned', n),
+      (err: Error) => ctx.logger.error('outbox prune failed', { error: err.message }),
+    );
+    void prune();
+    const pruneTimer = setInterval(prune, 600_000);
+    pruneTimer.unref();
     ctx.onShutdown(() => outbox.close());
+    ctx.onShutdown(() => clearInterval(pruneTimer));
     ctx.onShutdown(() => dispatcher.stop());
     dispatcher.start();
     return [

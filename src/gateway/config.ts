@@ -38,6 +38,12 @@ export interface GatewayConfig {
   readonly backoffMaxMs: number;
   /** Per-request timeout of a dispatch call. @default 10000 ms */
   readonly dispatchTimeoutMs: number;
+  /** Finished outbox rows older than this are pruned. @default 14 (`GATEWAY_OUTBOX_RETENTION_DAYS`) */
+  readonly outboxRetentionDays: number;
+  /** Outbox row budget: the oldest finished rows past it are pruned. @default 10000 (`GATEWAY_OUTBOX_MAX_ROWS`) */
+  readonly outboxMaxRows: number;
+  /** TEST ONLY: the outbox database's size cap in pages (`GATEWAY_TEST_MAX_PAGE_COUNT`); unset in deployments. */
+  readonly testMaxPageCount?: number;
 }
 
 /** Raw settings as strings (flags and env have the same shape). */
@@ -57,6 +63,9 @@ export interface GatewaySettingsInput {
   backoffBaseMs?: string;
   backoffMaxMs?: string;
   dispatchTimeoutMs?: string;
+  outboxRetentionDays?: string;
+  outboxMaxRows?: string;
+  testMaxPageCount?: string;
 }
 
 export class GatewayConfigError extends Error {}
@@ -100,5 +109,8 @@ export function loadGatewayConfig(flags: GatewaySettingsInput, env: NodeJS.Proce
     backoffBaseMs,
     backoffMaxMs,
     dispatchTimeoutMs: s[e.dispatchTimeoutMs]!,
+    outboxRetentionDays: s[e.outboxRetentionDays]!,
+    outboxMaxRows: s[e.outboxMaxRows]!,
+    ...(s[e.testMaxPageCount] !== undefined ? { testMaxPageCount: s[e.testMaxPageCount] } : {}),
   };
 }

@@ -9,14 +9,21 @@ export interface GatewayMetrics {
   readonly dispatched: Counter<'event_type'>;
   readonly dispatchFailed: Counter<'event_type'>;
   readonly outboxDepth: Gauge;
+  /** Every send attempt, counted before its outcome is written. */
+  readonly dispatchAttempts: Counter<'outcome'>;
+  readonly stateWriteErrors: Counter<'store' | 'code'>;
+  readonly stateWriterHealthy: Gauge<'store'>;
   readonly processingSeconds: Histogram<'endpoint'>;
   /** Where the outbox depth is read from, when /metrics is scraped (a COUNT per scrape, not per request). */
   readOutboxDepthFrom(read: () => number): void;
+  /** Where a store's writer health is read from, when /metrics is scraped. */
+  readWriterHealthFrom(store: string, read: () => boolean): void;
 }
 
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const m = metrics;
   let readDepth: (() => number) | undefined;
+  const writerHealth = new Map<string, () => boolean>();
   return {
     received: new Counter({ name: m.gatewayReceived.name, help: m.gatewayReceived.help, labelNames: ['endpoint'], registers: [registry] }),
     rejected: new Counter({ name: m.gatewayRejected.name, help: m.gatewayRejected.help, labelNames: ['endpoint', 'reason'], registers: [registry] }),
@@ -35,6 +42,24 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     }),
     readOutboxDepthFrom(read) {
       readDepth = read;
+    },
+    dispatchAttempts: new Counter({
+      name: m.gatewayDispatchAttempts.name, help: m.gatewayDispatchAttempts.help, labelNames: ['outcome'], registers: [registry],
+    }),
+    stateWriteErrors: new Counter({
+      name: m.gatewayStateWriteErrors.name, help: m.gatewayStateWriteErrors.help, labelNames: ['store', 'code'], registers: [registry],
+    }),
+    stateWriterHealthy: new Gauge({
+      name: m.gatewayStateWriterHealthy.name,
+      help: m.gatewayStateWriterHealthy.help,
+      labelNames: ['store'],
+      registers: [registry],
+      collect() {
+        for (const [store, read] of writerHealth) this.set({ store }, read() ? 1 : 0);
+      },
+    }),
+    readWriterHealthFrom(store, read) {
+      writerHealth.set(store, read);
     },
     processingSeconds: new Histogram({
       name: m.gatewayProcessingSeconds.name,

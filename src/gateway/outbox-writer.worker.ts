@@ -19,10 +19,26 @@ interface AcceptItem {
   readonly payload: string;
 }
 
-const db = new Database((workerData as { file: string }).file);
+const data = workerData as { file: string; maxPageCount?: number };
+const db = new Database(data.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
+// Test-only (GATEWAY_TEST_MAX_PAGE_COUNT): caps the database's size in pages, so a write that needs
+// a new page fails with a real SQLITE_FULL, as on a full state volume. SQLite never sets it below
+// the current size (https://www.sqlite.org/pragma.html#pragma_max_page_count).
+if (data.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(data.maxPageCount)}`);
+
+/** Names SQLite's result code (e.g. SQLITE_FULL) in the error the main thread sees. */
+function withCode<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && !(err as Error).message.startsWith(code)) (err as Error).message = `${code}: ${(err as Error).message}`;
+    throw err;
+  }
+}
 const lastLive = db.prepare<[string], { id: string; dedupe_key: string; created_at: number }>(
   "SELECT id, dedupe_key, created_at FROM outbox WHERE group_key = ? AND state IN ('pending', 'dispatched') ORDER BY seq DESC LIMIT 1",
 );
@@ -35,6 +51,17 @@ const marks: Record<string, Database.Statement> = {
   retry: db.prepare('UPDATE outbox SET attempts = attempts + @count, next_attempt_at = @next, last_error = @error WHERE id = @id'),
   failed: db.prepare("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = @error WHERE id = @id"),
 };
+// Retention: finished rows (never pending) older than the cutoff, then the oldest finished rows past
+// the row budget. Freed pages are reused by later writes (the file does not shrink).
+const pruneOld = db.prepare("DELETE FROM outbox WHERE state != 'pending' AND created_at < @cutoff");
+const pruneOverBudget = db.prepare(
+  "DELETE FROM outbox WHERE state != 'pending' AND seq <= "
+  + "(SELECT seq FROM outbox WHERE state != 'pending' ORDER BY seq DESC LIMIT 1 OFFSET @maxRows)",
+);
+const prune = db.transaction((cutoff: number, maxRows: number) => ({
+  old: pruneOld.run({ cutoff }).changes,
+  overBudget: pruneOverBudget.run({ maxRows }).changes,
+}));
 const acceptBatch = db.transaction((items: AcceptItem[], now: number, windowMs: number) => items.map((it) => {
   const last = lastLive.get(it.groupKey);
   const duplicate = last !== undefined && last.dedupe_key === it.dedupeKey && now - last.created_at < windowMs;
@@ -53,16 +80,17 @@ const acceptBatch = db.transaction((items: AcceptItem[], now: number, windowMs: 
 }));
 
 serveWriter({
-  accept: (msg) => ({ results: acceptBatch(msg.items as AcceptItem[], msg.now as number, msg.windowMs as number) }),
+  accept: (msg) => ({ results: withCode(() => acceptBatch(msg.items as AcceptItem[], msg.now as number, msg.windowMs as number)) }),
   mark: (msg) => {
     db.pragma('synchronous = NORMAL');
     try {
-      marks[msg.kind as string].run(msg.params);
+      withCode(() => marks[msg.kind as string].run(msg.params));
     } finally {
       db.pragma('synchronous = FULL');
     }
     return { result: null };
   },
+  prune: (msg) => ({ result: withCode(() => prune(msg.cutoff as number, msg.maxRows as number)) }),
   close: () => {
     db.close();
     return { result: null };

@@ -110,6 +110,22 @@ interface AcceptItem {
   readonly payload: string;
 }
 
+export interface OutboxOptions {
+  /** Test-only: caps the database's size in pages (GATEWAY_TEST_MAX_PAGE_COUNT), for real SQLITE_FULL tests. */
+  readonly maxPageCount?: number;
+  /** Called on every failed write (accept or mark), with the error's message. */
+  readonly onWriteError?: (message: string) => void;
+  /** A write outstanding this long means the writer is stuck (/readyz fails). @default 30000 */
+  readonly stuckAfterMs?: number;
+}
+
+/** The writer's state, for /readyz and the metrics. */
+export interface WriteHealth {
+  readonly healthy: boolean;
+  /** Why not: the last write error, or "writer stuck ..." (undefined when healthy). */
+  readonly cause?: string;
+}
+
 export class Outbox {
   readonly file: string;
   /** Read-only use on the main thread (plus schema creation). */
@@ -117,8 +133,18 @@ export class Outbox {
   private readonly writer: SqliteWriterThread<AcceptItem, AcceptResult>;
   private closed = false;
   private readonly stmts: Record<string, Database.Statement>;
+  /** The last write's error, cleared by the next write that commits. */
+  private lastWriteError?: string;
+  /** Start times of the writes not yet answered, by a local id. */
+  private readonly outstanding = new Map<number, number>();
+  private writeSeq = 0;
 
-  constructor(stateDir: string, private readonly dedupeWindowMs: number, private readonly now: () => number = Date.now) {
+  constructor(
+    stateDir: string,
+    private readonly dedupeWindowMs: number,
+    private readonly now: () => number = Date.now,
+    private readonly options: OutboxOptions = {},
+  ) {
     fs.mkdirSync(stateDir, { recursive: true });
     this.file = path.join(stateDir, 'outbox.sqlite');
     this.db = new Database(this.file);
@@ -140,6 +166,7 @@ export class Outbox {
       file: this.file,
       batchType: 'accept',
       batchExtras: () => ({ now: this.now(), windowMs: this.dedupeWindowMs }),
+      workerData: options.maxPageCount !== undefined ? { maxPageCount: options.maxPageCount } : {},
     });
   }
 
@@ -151,12 +178,41 @@ export class Outbox {
   /** Durably records a group; resolves after the commit (fsync). */
   accept(input: AcceptInput): Promise<AcceptResult> {
     if (this.closed) return Promise.reject(new Error('outbox is closed'));
-    return this.writer.submit({
+    return this.tracked(this.writer.submit({
       groupKey: input.groupKey,
       dedupeKey: dedupeKeyOf(input.groupKey, input.fingerprints, input.status),
       eventType: input.eventType,
       payload: input.payload,
-    });
+    }));
+  }
+
+  /** Records how a write ended: an error makes the writer unhealthy until a later write commits. */
+  private async tracked<T>(write: Promise<T>): Promise<T> {
+    const id = ++this.writeSeq;
+    this.outstanding.set(id, Date.now());
+    try {
+      const result = await write;
+      this.lastWriteError = undefined;
+      return result;
+    } catch (err) {
+      this.lastWriteError = (err as Error).message;
+      this.options.onWriteError?.(this.lastWriteError);
+      throw err;
+    } finally {
+      this.outstanding.delete(id);
+    }
+  }
+
+  /** Healthy when the last write committed and no write has waited longer than `stuckAfterMs`. */
+  writeHealth(): WriteHealth {
+    if (this.writer.failed) return { healthy: false, cause: `writer thread stopped: ${this.writer.failed}` };
+    if (this.lastWriteError !== undefined) return { healthy: false, cause: this.lastWriteError };
+    const stuckAfter = this.options.stuckAfterMs ?? 30_000;
+    for (const started of this.outstanding.values()) {
+      const waited = Date.now() - started;
+      if (waited > stuckAfter) return { healthy: false, cause: `writer stuck: a write has waited ${waited} ms` };
+    }
+    return { healthy: true };
   }
 
   /** Pending entries whose next attempt is due, oldest first. */
@@ -175,16 +231,25 @@ export class Outbox {
   }
 
   async markDispatched(id: string): Promise<void> {
-    await this.writer.call({ type: 'mark', kind: 'dispatched', params: { id, now: this.now() } });
+    await this.tracked(this.writer.call({ type: 'mark', kind: 'dispatched', params: { id, now: this.now() } }));
   }
 
   /** Schedules another attempt; `countAttempt` is false for rate-limit waits (they do not use up the retry budget). */
   async markRetry(id: string, nextAttemptAt: number, error: string, countAttempt = true): Promise<void> {
-    await this.writer.call({ type: 'mark', kind: 'retry', params: { id, next: nextAttemptAt, error: error.slice(0, 1000), count: countAttempt ? 1 : 0 } });
+    await this.tracked(this.writer.call({ type: 'mark', kind: 'retry', params: { id, next: nextAttemptAt, error: error.slice(0, 1000), count: countAttempt ? 1 : 0 } }));
+  }
+
+  /**
+   * Deletes finished rows (dispatched, deduplicated, failed; never pending) created more than
+   * `retentionMs` ago (never within the dedupe window), then the oldest finished rows past `maxRows`.
+   */
+  async prune(retentionMs: number, maxRows: number): Promise<{ old: number; overBudget: number }> {
+    const cutoff = this.now() - Math.max(retentionMs, this.dedupeWindowMs);
+    return await this.tracked(this.writer.call({ type: 'prune', cutoff, maxRows })) as { old: number; overBudget: number };
   }
 
   async markFailed(id: string, error: string): Promise<void> {
-    await this.writer.call({ type: 'mark', kind: 'failed', params: { id, error: error.slice(0, 1000) } });
+    await this.tracked(this.writer.call({ type: 'mark', kind: 'failed', params: { id, error: error.slice(0, 1000) } }));
   }
 
   get(id: string): OutboxEntry | undefined {

@@ -73,6 +73,15 @@ export const gatewaySettingsSchema = z.object({
   [e.backoffBaseMs]: integer(e.backoffBaseMs, 1_000, 1, 3_600_000),
   [e.backoffMaxMs]: integer(e.backoffMaxMs, 300_000, 1, 86_400_000),
   [e.dispatchTimeoutMs]: integer(e.dispatchTimeoutMs, 10_000, 100, 600_000),
+  // Finished outbox rows (dispatched, deduplicated, failed) older than this are deleted (never
+  // within the dedupe window); pending rows are never deleted.
+  [e.outboxRetentionDays]: integer(e.outboxRetentionDays, 14, 1, 3650),
+  // Row budget: past it, the oldest finished rows are deleted (pending rows never). 10,000 rows of at
+  // most 64 KB (GitHub's client_payload limit) stay under 640 MiB, within the 1 GiB state volume.
+  [e.outboxMaxRows]: integer(e.outboxMaxRows, 10_000, 100, 10_000_000),
+  // TEST ONLY: caps the outbox database's size in SQLite pages (a real SQLITE_FULL without a full
+  // disk; test/gateway/disk-full.test.ts). Unset in every deployment.
+  [e.testMaxPageCount]: integer(e.testMaxPageCount, undefined, 1, 2 ** 31 - 1),
   [c.sampleRate]: decimal(c.sampleRate, 1, 0, 1),
   [c.retentionDays]: decimal(c.retentionDays, 35, 1, 3650),
   [c.accuracyWindowHours]: decimal(c.accuracyWindowHours, 24, 1, 24 * 90),

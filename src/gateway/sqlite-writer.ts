@@ -26,6 +26,8 @@ export interface SqliteWriterOptions {
   readonly batchExtras?: () => Record<string, unknown>;
   /** Names the store in error messages. */
   readonly name: string;
+  /** More workerData for the thread (besides `file`). */
+  readonly workerData?: Record<string, unknown>;
 }
 
 type Settle = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -95,7 +97,7 @@ export class SqliteWriterThread<Item, Result> {
   /** The thread, started on first use (read-only users of a store never start one). */
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker(this.options.entry, { file: this.options.file });
+    const worker = startWorker(this.options.entry, { ...this.options.workerData, file: this.options.file });
     worker.on('message', (msg: { seq: number; ok: boolean; results?: unknown; result?: unknown; error?: string }) => {
       const settle = this.inflight.get(msg.seq);
       if (!settle) return;

@@ -222,6 +222,15 @@ function alertDefs(ctx: RuleContext, d: RuleDurations): Record<AlertName, AlertD
       summary: 'The gateway outbox is backing up',
       description: `${value0} accepted entries are waiting to be dispatched (threshold ${t.outboxBacklog}).`,
     },
+    GatewayStateWriteFailing: {
+      // The gauge is 0 while the last write failed or a write is stuck; the counter catches a failure
+      // that cleared between two scrapes.
+      expr: `(min by (store) (${m.gatewayStateWriterHealthy.name}) < 1)`
+        + ` or (sum by (store) (increase(${m.gatewayStateWriteErrors.name}[${w}])) > 0)`,
+      labels: { namespace: ctx.namespace },
+      summary: 'The gateway cannot write its {{ $labels.store }} state',
+      description: 'Writes to the gateway\'s {{ $labels.store }} database fail or are stuck (disk full?); /readyz answers 503 and dispatch outcomes are held in memory until a write commits.',
+    },
     PayloadCaptureStalled: {
       expr: `(time() - max by (model_name) (${m.captureLastTimestamp.name}{${model}}) > ${t.captureStallSeconds})`
         + ` and on (model_name) (sum by (model_name) (rate(${m.inferenceRequests.name}{${model}}[${w}])) > 0)`,

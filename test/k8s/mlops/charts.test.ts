@@ -211,7 +211,7 @@ describe('observability', () => {
   test('one PrometheusRule with every alert, and dashboards for the Grafana sidecar in the monitoring namespace', () => {
     const rule = one(observability, 'PrometheusRule', 'mlops');
     const alerts = rule.spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert).map((r: any) => r.alert);
-    expect(alerts).toHaveLength(13);
+    expect(alerts).toHaveLength(14);
     expect(rule.spec.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === 'InferenceLatencyHigh').for).toBe('5m');
     for (const name of ['dashboard-mlops-model-serving', 'dashboard-mlops-self-healing']) {
       const cm = one(observability, 'ConfigMap', name);

@@ -34,6 +34,7 @@ const fixed: Record<AlertName, { severity: string; type: string; team: string }>
   ConfidenceVarianceRising: { severity: 'warning', type: 'drift', team: 'ml' },
   GatewayDispatchFailing: { severity: 'warning', type: 'platform', team: 'platform' },
   GatewayOutboxBacklog: { severity: 'warning', type: 'platform', team: 'platform' },
+  GatewayStateWriteFailing: { severity: 'critical', type: 'platform', team: 'platform' },
   PayloadCaptureStalled: { severity: 'warning', type: 'platform', team: 'platform' },
   DriftInputsStale: { severity: 'warning', type: 'platform', team: 'platform' },
   ArgoCDAppOutOfSync: { severity: 'warning', type: 'platform', team: 'platform' },
@@ -289,6 +290,36 @@ const cases: Record<Exclude<AlertName, 'DriftInputsStale'>, PromtoolTestGroup[]>
       ],
     },
   ],
+  GatewayStateWriteFailing: [
+    {
+      name: 'writer healthy, no write errors',
+      interval: '5s',
+      inputSeries: [
+        { series: 'mlops_gateway_state_writer_healthy{store="outbox"}', values: '1x100' },
+        { series: 'mlops_gateway_state_write_errors_total{store="outbox", code="SQLITE_FULL"}', values: '3x100' },
+      ],
+      alertChecks: [quiet('GatewayStateWriteFailing', '1m')],
+    },
+    {
+      // The disk fills at 20 s: writes fail (the counter moves) and the writer is unhealthy.
+      name: 'state volume full',
+      interval: '5s',
+      inputSeries: [
+        { series: 'mlops_gateway_state_writer_healthy{store="outbox"}', values: '1x3 0x100' },
+        { series: 'mlops_gateway_state_write_errors_total{store="outbox", code="SQLITE_FULL"}', values: '0x3 1+1x100' },
+      ],
+      alertChecks: [
+        quiet('GatewayStateWriteFailing', '15s'),
+        {
+          alertname: 'GatewayStateWriteFailing',
+          evalTime: '1m',
+          expAlerts: [firing('GatewayStateWriteFailing', { store: 'outbox', namespace: NS },
+            'The gateway cannot write its outbox state',
+            'Writes to the gateway\'s outbox database fail or are stuck (disk full?); /readyz answers 503 and dispatch outcomes are held in memory until a write commits.')],
+        },
+      ],
+    },
+  ],
   PayloadCaptureStalled: [
     {
       // Captures stop at 100 s, but no requests flow either: nothing to capture.
@@ -430,7 +461,7 @@ describe('Prometheus rules (promtool)', () => {
   test('promtool check rules accepts both profiles', () => {
     for (const file of [fastRules, defaultRules]) {
       const r = runTool('promtool', ['check', 'rules', file]);
-      expect(r.output).toContain('SUCCESS: 17 rules found');
+      expect(r.output).toContain('SUCCESS: 18 rules found');
       expect(r.code).toBe(0);
     }
   });
