@@ -2,7 +2,8 @@ import { Component, github, Project } from 'projen';
 import { IMAGES_FILE, isPlaceholder, UpstreamImageName } from '../config/image-pins';
 import { imageRef, imagePins } from '../config/versions';
 import { uses } from './lib/actions';
-import { appToken, checkout, gateJob, gitCredentials, gitIdentity, HOSTED_RUNNER, job, NOT_FROM_FORK, READ_ONLY, setupNode } from './lib/jobs';
+import { scanAndPushSteps } from './lib/image';
+import { appToken, checkout, gateJob, gitCredentials, gitIdentity, HOSTED_RUNNER, job, READ_ONLY, setupNode } from './lib/jobs';
 import { createWorkflow } from './lib/workflow';
 
 const { JobPermission } = github.workflows;
@@ -126,42 +127,7 @@ export class ImagesWorkflow extends Component {
             ].join('\n'),
           },
         },
-        {
-          name: 'Trivy image scan (fails on CRITICAL)',
-          uses: uses('trivy'),
-          with: { 'input': archive, 'severity': 'CRITICAL', 'exit-code': '1', 'ignore-unfixed': true, 'format': 'sarif', 'output': 'trivy.sarif' },
-        },
-        {
-          name: 'Trivy findings in the log (CRITICAL and HIGH)',
-          if: 'always()',
-          uses: uses('trivy'),
-          with: { 'input': archive, 'severity': 'CRITICAL,HIGH', 'format': 'table', 'exit-code': '0', 'skip-setup-trivy': true },
-        },
-        {
-          name: 'Upload Trivy SARIF',
-          if: `always() && hashFiles('trivy.sarif') != '' && (${NOT_FROM_FORK})`,
-          uses: uses('uploadSarif'),
-          with: { sarif_file: 'trivy.sarif', category: `trivy-${b.name}` },
-        },
-        {
-          name: 'Log in to GHCR',
-          if: this.onRelease,
-          uses: uses('dockerLogin'),
-          with: { registry: 'ghcr.io', username: '${{ github.actor }}', password: '${{ secrets.GITHUB_TOKEN }}' },
-        },
-        {
-          id: 'push',
-          name: 'Push the scanned image by digest',
-          if: this.onRelease,
-          env: { IMAGE: '${{ steps.names.outputs.image }}' },
-          run: [
-            'set -euo pipefail',
-            // The exact bytes Trivy scanned, digests preserved; the tag only keeps GHCR from garbage-collecting it.
-            'skopeo copy --all --preserve-digests --digestfile digest.txt "oci-archive:${RUNNER_TEMP}/image.tar" "docker://${IMAGE}:sha-${GITHUB_SHA}"',
-            'echo "digest=$(cat digest.txt)" >> "$GITHUB_OUTPUT"',
-            'echo "pushed ${IMAGE}@$(cat digest.txt)" >> "$GITHUB_STEP_SUMMARY"',
-          ].join('\n'),
-        },
+        ...scanAndPushSteps({ sarifCategory: `trivy-${b.name}`, pushIf: this.onRelease, tag: 'sha-${GITHUB_SHA}' }),
       ],
     });
   }

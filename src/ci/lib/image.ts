@@ -76,55 +76,75 @@ export function imageJob(options: ImageJobOptions): github.workflows.Job {
           ].join('\n'),
         },
       },
-      {
-        name: 'Trivy image scan (fails on CRITICAL)',
-        uses: uses('trivy'),
-        with: {
-          'input': '${{ runner.temp }}/image.tar',
-          'severity': 'CRITICAL',
-          'exit-code': '1',
-          'ignore-unfixed': true,
-          'format': 'sarif',
-          'output': 'trivy.sarif',
-        },
-      },
-      {
-        name: 'Trivy findings in the log (CRITICAL and HIGH)',
-        if: 'always()',
-        uses: uses('trivy'),
-        with: {
-          'input': '${{ runner.temp }}/image.tar',
-          'severity': 'CRITICAL,HIGH',
-          'format': 'table',
-          'exit-code': '0',
-          'skip-setup-trivy': true,
-        },
-      },
-      {
-        name: 'Upload Trivy SARIF',
-        if: `always() && hashFiles('trivy.sarif') != '' && (${NOT_FROM_FORK})`,
-        uses: uses('uploadSarif'),
-        with: { sarif_file: 'trivy.sarif', category: 'trivy-image' },
-      },
-      {
-        name: 'Log in to GHCR',
-        if: options.pushIf,
-        uses: uses('dockerLogin'),
-        with: { registry: 'ghcr.io', username: '${{ github.actor }}', password: '${{ secrets.GITHUB_TOKEN }}' },
-      },
-      {
-        id: 'push',
-        name: 'Push the scanned image by digest',
-        if: options.pushIf,
-        env: { IMAGE: '${{ steps.names.outputs.image }}' },
-        run: [
-          'set -euo pipefail',
-          // The exact bytes Trivy scanned, digests preserved; the tag only keeps GHCR from garbage-collecting it.
-          'skopeo copy --all --preserve-digests --digestfile digest.txt "oci-archive:${RUNNER_TEMP}/image.tar" "docker://${IMAGE}:sha-${GITHUB_SHA}-run-${GITHUB_RUN_ID}"',
-          'echo "digest=$(cat digest.txt)" >> "$GITHUB_OUTPUT"',
-          'echo "pushed ${IMAGE}@$(cat digest.txt)" >> "$GITHUB_STEP_SUMMARY"',
-        ].join('\n'),
-      },
+      ...scanAndPushSteps({ sarifCategory: 'trivy-image', pushIf: options.pushIf, tag: 'sha-${GITHUB_SHA}-run-${GITHUB_RUN_ID}' }),
     ],
   });
+}
+
+export interface ScanAndPushOptions {
+  /** Code scanning category of the Trivy SARIF (one per image). */
+  readonly sarifCategory: string;
+  /** Expression: when the scanned image is pushed to GHCR. */
+  readonly pushIf: string;
+  /** The tag the push adds (shell syntax; it only keeps GHCR from garbage-collecting the digest). */
+  readonly tag: string;
+}
+
+/**
+ * After a Buildx step that wrote `${{ runner.temp }}/image.tar` and a step `names` with output `image`:
+ * Trivy on the archive (fails on CRITICAL; SARIF to code scanning; CRITICAL and HIGH as a table in the
+ * log), then skopeo pushes exactly those bytes to GHCR with digests preserved (step `push`, output `digest`).
+ */
+export function scanAndPushSteps(options: ScanAndPushOptions): github.workflows.JobStep[] {
+  return [
+    {
+      name: 'Trivy image scan (fails on CRITICAL)',
+      uses: uses('trivy'),
+      with: {
+        'input': '${{ runner.temp }}/image.tar',
+        'severity': 'CRITICAL',
+        'exit-code': '1',
+        'ignore-unfixed': true,
+        'format': 'sarif',
+        'output': 'trivy.sarif',
+      },
+    },
+    {
+      name: 'Trivy findings in the log (CRITICAL and HIGH)',
+      if: 'always()',
+      uses: uses('trivy'),
+      with: {
+        'input': '${{ runner.temp }}/image.tar',
+        'severity': 'CRITICAL,HIGH',
+        'format': 'table',
+        'exit-code': '0',
+        'skip-setup-trivy': true,
+      },
+    },
+    {
+      name: 'Upload Trivy SARIF',
+      if: `always() && hashFiles('trivy.sarif') != '' && (${NOT_FROM_FORK})`,
+      uses: uses('uploadSarif'),
+      with: { sarif_file: 'trivy.sarif', category: options.sarifCategory },
+    },
+    {
+      name: 'Log in to GHCR',
+      if: options.pushIf,
+      uses: uses('dockerLogin'),
+      with: { registry: 'ghcr.io', username: '${{ github.actor }}', password: '${{ secrets.GITHUB_TOKEN }}' },
+    },
+    {
+      id: 'push',
+      name: 'Push the scanned image by digest',
+      if: options.pushIf,
+      env: { IMAGE: '${{ steps.names.outputs.image }}' },
+      run: [
+        'set -euo pipefail',
+        // The exact bytes Trivy scanned, digests preserved; the tag only keeps GHCR from garbage-collecting it.
+        `skopeo copy --all --preserve-digests --digestfile digest.txt "oci-archive:\${RUNNER_TEMP}/image.tar" "docker://\${IMAGE}:${options.tag}"`,
+        'echo "digest=$(cat digest.txt)" >> "$GITHUB_OUTPUT"',
+        'echo "pushed ${IMAGE}@$(cat digest.txt)" >> "$GITHUB_STEP_SUMMARY"',
+      ].join('\n'),
+    },
+  ];
 }
