@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { metrics, type MetricDecl } from '../../src/config/metrics';
 import { platformConfig } from '../../src/config/platform';
@@ -9,6 +13,8 @@ import { namesUsed } from '../../src/k8s/mlops/contract';
 import { startGithubDispatchFake, type GithubDispatchFake } from '../fakes/github-dispatch';
 import { gatewayToken, post, startTestGateway, until } from '../gateway/harness';
 import { alertGroup } from '../gateway/payloads';
+import { freePort, waitForHttp } from '../support/net';
+import { startProcess, stopAll } from '../support/process';
 
 /**
  * The metrics contract checked against its emitters (issue 14 item 5): every metric a rule or a
@@ -16,8 +22,11 @@ import { alertGroup } from '../gateway/payloads';
  * the gateway's share against the REAL gateway's /metrics after one alert, one capture, one feedback
  * and one drift-run report (with one failed dispatch attempt and one refused request, so the failure
  * counters have samples).
- * Recording-rule series must be recorded by a rule. Predictor/KServe and external exporters
- * (kube-state-metrics, cadvisor, argocd, prometheus) are not checked here yet (see the report).
+ * The predictor's share (sources `predictor` and `kserve`: the KServe ModelServer serves both on one
+ * /metrics) is checked against the REAL predictor (model/src/credit_risk/serve.py in the serve venv, a
+ * model trained like model/tests/conftest.py's `trained_model_dir`) after one prediction.
+ * Recording-rule series must be recorded by a rule. External exporters (kube-state-metrics, cadvisor,
+ * argocd, prometheus) are not checked against upstream names yet.
  */
 
 type Obj = { kind: string; metadata: { name: string }; [k: string]: any };
@@ -51,13 +60,14 @@ interface EmitterGap {
  * Used metric names that no checked emitter accounts for: undeclared ones, gateway-sourced ones the
  * gateway's scrape has no sample of, recording-rule ones no rule records.
  */
-function emitterGaps(used: Iterable<string>, contract: Record<string, MetricDecl>, gatewayScrape: Set<string>, recorded: Set<string>): EmitterGap[] {
+function emitterGaps(used: Iterable<string>, contract: Record<string, MetricDecl>, gatewayScrape: Set<string>, recorded: Set<string>,
+  predictorScrape: Set<string>): EmitterGap[] {
   const gaps: EmitterGap[] = [];
   for (const name of [...new Set(used)].sort()) {
     const decl = declarationOf(contract, name);
-    if (!decl) gaps.push({ name, problem: 'not declared in src/config/metrics.ts, so no emitter is known' });
-    else if (decl.source === 'gateway' && !gatewayScrape.has(name)) gaps.push({ name, problem: 'source gateway, but the gateway\'s /metrics has no sample' });
-    else if (decl.source === 'recording-rule' && !recorded.has(name)) gaps.push({ name, problem: 'source recording-rule, but no rule records it' });
+    if (!decl) {gaps.push({ name, problem: 'not declared in src/config/metrics.ts, so no emitter is known' });} else if (decl.source === 'gateway' && !gatewayScrape.has(name)) {gaps.push({ name, problem: 'source gateway, but the gateway\'s /metrics has no sample' });} else if (decl.source === 'recording-rule' && !recorded.has(name)) {gaps.push({ name, problem: 'source recording-rule, but no rule records it' });} else if ((decl.source === 'predictor' || decl.source === 'kserve') && !predictorScrape.has(name)) {
+      gaps.push({ name, problem: `source ${decl.source}, but the predictor's /metrics has no sample` });
+    }
   }
   return gaps;
 }
@@ -70,6 +80,36 @@ const recorded = new Set(objects.filter((o) => o.kind === 'PrometheusRule').flat
 let fake: GithubDispatchFake;
 let gw: RunningGateway;
 let scrape: Set<string>;
+let predictorScrape: Set<string>;
+const repo = join(__dirname, '..', '..');
+const servePy = join(repo, '.venvs', 'serve', 'bin', 'python');
+
+/** Trains a small model (no MLflow), starts the real predictor, sends one prediction, scrapes /metrics. */
+async function scrapePredictor(): Promise<Set<string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'mlops-emitters-'));
+  const env = { ...process.env, PYTHONPATH: join(repo, 'model', 'src'), MLFLOW_TRACKING_URI: '' };
+  delete env.MLFLOW_TRACKING_URI;
+  const instance = execFileSync(servePy, ['-c', [
+    'import json, sys, pathlib',
+    'from credit_risk.dataset import generate',
+    'from credit_risk.features import FEATURE_NAMES',
+    'from credit_risk.train import train',
+    `train(generate(3000, 7), seed=7, threshold=0.85, min_improvement=0.0, register_name="credit-risk", output_dir=pathlib.Path(${JSON.stringify(dir)}))`,
+    'row = generate(1, 21)[list(FEATURE_NAMES)].astype(object).iloc[0].to_dict()',
+    'print(json.dumps({k: (None if v != v else (int(v) if hasattr(v, "__int__") and not isinstance(v, (str, float)) else v)) for k, v in row.items()}))',
+  ].join('\n')], { env, encoding: 'utf8', timeout: 240_000 }).trim().split('\n').pop()!;
+  const port = await freePort();
+  const child = startProcess(servePy, ['-m', 'credit_risk.serve', '--model-dir', dir, '--http-port', String(port), '--host', '127.0.0.1'], { env });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/v1/models/credit-risk`, 120_000).catch((err) => {
+    throw new Error(`${err.message}\n${child.output()}`);
+  });
+  const res = await fetch(`${url}/v1/models/credit-risk:predict`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: [JSON.parse(instance)] }),
+  });
+  expect([res.status, await res.text()]).toEqual([200, expect.stringContaining('predictions')]);
+  return sampledSeries(await (await fetch(`${url}/metrics`)).text());
+}
 
 async function call(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
   const res = await fetch(`${gw.url}${path}`, {
@@ -111,9 +151,11 @@ beforeAll(async () => {
   // One rejection (a wrong token): mlops_gateway_rejected_total only has a sample once something was refused.
   expect(await call('POST', gatewayPaths.driftRuns, { model: 'credit-risk', status: 'success' }, { authorization: 'Bearer wrong' })).toBe(401);
   scrape = sampledSeries(await (await fetch(`${gw.url}${gatewayPaths.metrics}`)).text());
-}, 60_000);
+  predictorScrape = await scrapePredictor();
+}, 400_000);
 
 afterAll(async () => {
+  await stopAll();
   await gw?.close();
   await fake?.close();
 });
@@ -125,20 +167,24 @@ test('the scan sees gateway metrics and recorded series among the used ones', ()
   expect(recorded.size).toBeGreaterThan(0);
 });
 
-test('every used gateway metric has a sample in the real gateway\'s /metrics; recording-rule series are recorded', () => {
-  expect(emitterGaps(usedMetrics, metrics as unknown as Record<string, MetricDecl>, scrape, recorded)).toEqual([]);
+test('every used gateway/predictor metric has a sample in the real gateway\'s/predictor\'s /metrics; recording-rule series are recorded', () => {
+  expect(emitterGaps(usedMetrics, metrics as unknown as Record<string, MetricDecl>, scrape, recorded, predictorScrape)).toEqual([]);
   // The drift-run report is what feeds DriftInputsStale.
   expect(scrape.has(metrics.driftAnalysisLastSuccess.name)).toBe(true);
+  expect(predictorScrape.has(metrics.predictions.name)).toBe(true);
 });
 
 test('a planted unknown metric, or a gateway metric the gateway does not emit, is reported', () => {
   const contract = { ...(metrics as unknown as Record<string, MetricDecl>) };
   contract.planted = { ...contract.driftAnalysisLastSuccess, name: 'mlops_planted_gateway_seconds' };
-  expect(emitterGaps([...usedMetrics, 'mlops_not_declared_total', 'mlops_planted_gateway_seconds'], contract, scrape, recorded)).toEqual([
+  expect(emitterGaps([...usedMetrics, 'mlops_not_declared_total', 'mlops_planted_gateway_seconds'], contract, scrape, recorded, predictorScrape)).toEqual([
     { name: 'mlops_not_declared_total', problem: expect.stringContaining('not declared') },
     { name: 'mlops_planted_gateway_seconds', problem: expect.stringContaining('no sample') },
   ]);
   const withoutDrift = new Set([...scrape].filter((n) => n !== metrics.driftAnalysisLastSuccess.name));
-  expect(emitterGaps(usedMetrics, metrics as unknown as Record<string, MetricDecl>, withoutDrift, recorded))
+  expect(emitterGaps(usedMetrics, metrics as unknown as Record<string, MetricDecl>, withoutDrift, recorded, predictorScrape))
     .toEqual([{ name: metrics.driftAnalysisLastSuccess.name, problem: expect.stringContaining('no sample') }]);
+  const withoutPredictions = new Set([...predictorScrape].filter((n) => n !== metrics.predictions.name));
+  expect(emitterGaps(usedMetrics, metrics as unknown as Record<string, MetricDecl>, scrape, recorded, withoutPredictions))
+    .toEqual([{ name: metrics.predictions.name, problem: expect.stringContaining('predictor\'s /metrics has no sample') }]);
 });
