@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
@@ -25,8 +25,10 @@ import { startProcess, stopAll } from '../support/process';
  * The predictor's share (sources `predictor` and `kserve`: the KServe ModelServer serves both on one
  * /metrics) is checked against the REAL predictor (model/src/credit_risk/serve.py in the serve venv, a
  * model trained like model/tests/conftest.py's `trained_model_dir`) after one prediction.
- * Recording-rule series must be recorded by a rule. External exporters (kube-state-metrics, cadvisor,
- * argocd, prometheus) are not checked against upstream names yet.
+ * Recording-rule series must be recorded by a rule. A metric of an external exporter must appear by
+ * name in that exporter's own metric list, vendored under vendor/metrics/ at the version we run (see
+ * its README); `up` is Prometheus' own per-target series (prometheus/prometheus
+ * docs/concepts/jobs_instances.md: "Automatically generated labels and time series").
  */
 
 type Obj = { kind: string; metadata: { name: string }; [k: string]: any };
@@ -60,16 +62,49 @@ interface EmitterGap {
  * Used metric names that no checked emitter accounts for: undeclared ones, gateway-sourced ones the
  * gateway's scrape has no sample of, recording-rule ones no rule records.
  */
+/** External source → the vendored upstream file that lists its metric names. */
+const exporterDocs: Record<string, string> = {
+  'kube-state-metrics': 'vendor/metrics/kube-state-metrics/v2.16.0/pod-metrics.md',
+  'argocd': 'vendor/metrics/argo-cd/v3.2.0/metrics.md',
+  'cadvisor': 'vendor/metrics/cadvisor/v0.49.0/prometheus.md',
+};
+/** Series Prometheus itself writes for every scrape target. */
+const prometheusOwn = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added']);
+
+function namedInDoc(file: string, name: string): boolean {
+  const text = readFileSync(join(__dirname, '..', '..', file), 'utf8');
+  return new RegExp(`(^|[^a-zA-Z0-9_:])${name}([^a-zA-Z0-9_:]|$)`, 'm').test(text);
+}
+
 function emitterGaps(used: Iterable<string>, contract: Record<string, MetricDecl>, gatewayScrape: Set<string>, recorded: Set<string>,
   predictorScrape: Set<string>): EmitterGap[] {
   const gaps: EmitterGap[] = [];
   for (const name of [...new Set(used)].sort()) {
-    const decl = declarationOf(contract, name);
-    if (!decl) {gaps.push({ name, problem: 'not declared in src/config/metrics.ts, so no emitter is known' });} else if (decl.source === 'gateway' && !gatewayScrape.has(name)) {gaps.push({ name, problem: 'source gateway, but the gateway\'s /metrics has no sample' });} else if (decl.source === 'recording-rule' && !recorded.has(name)) {gaps.push({ name, problem: 'source recording-rule, but no rule records it' });} else if ((decl.source === 'predictor' || decl.source === 'kserve') && !predictorScrape.has(name)) {
-      gaps.push({ name, problem: `source ${decl.source}, but the predictor's /metrics has no sample` });
-    }
+    const problem = emitterProblem(name, declarationOf(contract, name), gatewayScrape, recorded, predictorScrape);
+    if (problem !== undefined) gaps.push({ name, problem });
   }
   return gaps;
+}
+
+function emitterProblem(name: string, decl: MetricDecl | undefined, gatewayScrape: Set<string>, recorded: Set<string>,
+  predictorScrape: Set<string>): string | undefined {
+  if (!decl) return 'not declared in src/config/metrics.ts, so no emitter is known';
+  switch (decl.source) {
+    case 'gateway':
+      return gatewayScrape.has(name) ? undefined : 'source gateway, but the gateway\'s /metrics has no sample';
+    case 'recording-rule':
+      return recorded.has(name) ? undefined : 'source recording-rule, but no rule records it';
+    case 'predictor':
+    case 'kserve':
+      return predictorScrape.has(name) ? undefined : `source ${decl.source}, but the predictor's /metrics has no sample`;
+    case 'prometheus':
+      return prometheusOwn.has(name) ? undefined : 'source prometheus, but Prometheus does not write it';
+    default: {
+      const doc = exporterDocs[decl.source];
+      if (doc === undefined) return `source ${decl.source} has no vendored metric list (vendor/metrics/)`;
+      return namedInDoc(doc, name) ? undefined : `source ${decl.source}, but ${doc} does not name it`;
+    }
+  }
 }
 
 const objects = synthAll();
@@ -160,8 +195,9 @@ afterAll(async () => {
   await fake?.close();
 });
 
-test('the scan sees gateway metrics and recorded series among the used ones', () => {
+test('the scan sees gateway, predictor, recorded and external metrics among the used ones', () => {
   expect(usedMetrics).toEqual(expect.arrayContaining([
+    metrics.predictions.name, 'kube_pod_container_status_restarts_total', 'kube_pod_container_status_waiting_reason', 'argocd_app_info',
     metrics.driftAnalysisLastSuccess.name, metrics.gatewayOutboxDepth.name, metrics.captureLastTimestamp.name, metrics.modelAccuracy.name,
   ]));
   expect(recorded.size).toBeGreaterThan(0);
@@ -169,6 +205,10 @@ test('the scan sees gateway metrics and recorded series among the used ones', ()
 
 test('every used gateway/predictor metric has a sample in the real gateway\'s/predictor\'s /metrics; recording-rule series are recorded', () => {
   expect(emitterGaps(usedMetrics, metrics as unknown as Record<string, MetricDecl>, scrape, recorded, predictorScrape)).toEqual([]);
+  // Every declared metric of an external exporter (used or not yet) is named by that exporter.
+  const external = Object.values(metrics as unknown as Record<string, MetricDecl>).filter((m) => exporterDocs[m.source] !== undefined || m.source === 'prometheus');
+  expect(external.map((m) => m.source).sort()).toEqual(expect.arrayContaining(['argocd', 'cadvisor', 'kube-state-metrics', 'prometheus']));
+  expect(emitterGaps(external.map((m) => m.name), metrics as unknown as Record<string, MetricDecl>, scrape, recorded, predictorScrape)).toEqual([]);
   // The drift-run report is what feeds DriftInputsStale.
   expect(scrape.has(metrics.driftAnalysisLastSuccess.name)).toBe(true);
   expect(predictorScrape.has(metrics.predictions.name)).toBe(true);
@@ -184,6 +224,14 @@ test('a planted unknown metric, or a gateway metric the gateway does not emit, i
   const withoutDrift = new Set([...scrape].filter((n) => n !== metrics.driftAnalysisLastSuccess.name));
   expect(emitterGaps(usedMetrics, metrics as unknown as Record<string, MetricDecl>, withoutDrift, recorded, predictorScrape))
     .toEqual([{ name: metrics.driftAnalysisLastSuccess.name, problem: expect.stringContaining('no sample') }]);
+  // An external exporter's metric that its vendored metric list does not name.
+  const renamed = { ...(metrics as unknown as Record<string, MetricDecl>) };
+  renamed.ksmPlanted = { ...renamed.driftAnalysisLastSuccess, name: 'kube_pod_container_status_not_a_metric', source: 'kube-state-metrics' } as MetricDecl;
+  renamed.argoPlanted = { ...renamed.driftAnalysisLastSuccess, name: 'argocd_app_not_a_metric', source: 'argocd' } as MetricDecl;
+  expect(emitterGaps([...usedMetrics, 'kube_pod_container_status_not_a_metric', 'argocd_app_not_a_metric'], renamed, scrape, recorded, predictorScrape)).toEqual([
+    { name: 'argocd_app_not_a_metric', problem: expect.stringContaining('vendor/metrics/argo-cd/v3.2.0/metrics.md does not name it') },
+    { name: 'kube_pod_container_status_not_a_metric', problem: expect.stringContaining('pod-metrics.md does not name it') },
+  ]);
   const withoutPredictions = new Set([...predictorScrape].filter((n) => n !== metrics.predictions.name));
   expect(emitterGaps(usedMetrics, metrics as unknown as Record<string, MetricDecl>, scrape, recorded, withoutPredictions))
     .toEqual([{ name: metrics.predictions.name, problem: expect.stringContaining('predictor\'s /metrics has no sample') }]);
