@@ -122,8 +122,9 @@ const servePy = join(repo, '.venvs', 'serve', 'bin', 'python');
 /** Trains a small model (no MLflow), starts the real predictor, sends one prediction, scrapes /metrics. */
 async function scrapePredictor(): Promise<Set<string>> {
   const dir = mkdtempSync(join(tmpdir(), 'mlops-emitters-'));
-  const env = { ...process.env, PYTHONPATH: join(repo, 'model', 'src'), MLFLOW_TRACKING_URI: '' };
-  delete env.MLFLOW_TRACKING_URI;
+  // No MLflow: training writes the model directory only (as model/tests/conftest.py's trained_model_dir).
+  const { MLFLOW_TRACKING_URI: _unused, ...parentEnv } = process.env;
+  const env = { ...parentEnv, PYTHONPATH: join(repo, 'model', 'src') };
   const instance = execFileSync(servePy, ['-c', [
     'import json, sys, pathlib',
     'from credit_risk.dataset import generate',
