@@ -4,6 +4,7 @@ import { checkout, HOMELAB_RUNNER, job, setupNode } from './lib/jobs';
 import { DEFAULT_WORKFLOW_LLM, llmEnv, withLlm, WorkflowLlm } from './lib/llm';
 import { createWorkflow } from './lib/workflow';
 import { dispatchEventTypes } from '../contracts/dispatch';
+import { gatewayPaths } from '../contracts/gateway';
 
 const { JobPermission } = github.workflows;
 
@@ -36,6 +37,10 @@ const STATE_DIR = '.mlops-state';
  * request a human merges), P1 opens or updates an issue for the ML team, P2 posts to Slack. The LLM
  * only explains. Drift episodes (the P1 issue's dedupe, one retrain per episode) live in a small
  * state directory carried from run to run by actions/cache; the concurrency group keeps runs in order.
+ * A successful analysis ends by reporting itself to the gateway (`POST /v1/drift-runs`), which exports
+ * `mlops_drift_analysis_last_success_timestamp_seconds` for the `DriftInputsStale` rule. It is a curl in
+ * the same step rather than a feature of `mlops analyze-drift`: the step already holds the gateway token,
+ * and "success" is the whole step's (analysis and `--act`), not the analysis command's view of itself.
  */
 export class DriftAnalysisWorkflow extends Component {
   public readonly workflow: github.GithubWorkflow;
@@ -105,6 +110,12 @@ export class DriftAnalysisWorkflow extends Component {
             'npx mlops analyze-drift --gateway-url "$GATEWAY_URL" --mlflow-url "$MLFLOW_TRACKING_URI" --window-hours "$WINDOW_HOURS" \\',
             '  --model-name "$MODEL" "${trigger[@]}" --json --out drift-report --act > drift-report.json',
             'cat drift-report/report.md >> "$GITHUB_STEP_SUMMARY" || true',
+            '# Only reached when the analysis succeeded (set -e): report it to the gateway, which exports',
+            '# mlops_drift_analysis_last_success_timestamp_seconds (rule DriftInputsStale). The token goes in a',
+            '# header file from a process substitution (printf is a builtin): never on a command line or in the log.',
+            `curl --fail-with-body -sS --max-time 30 -X POST "\${GATEWAY_URL%/}${gatewayPaths.driftRuns}" \\`,
+            '  -H \'content-type: application/json\' -H @<(printf \'Authorization: Bearer %s\\n\' "$GATEWAY_TOKEN") \\',
+            '  --data "{\\"model\\":\\"$MODEL\\",\\"status\\":\\"success\\",\\"finishedAt\\":\\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\\"}"',
           ].join('\n')),
         },
         {

@@ -14,6 +14,8 @@ export const gatewayPaths = {
   feedback: '/feedback',
   /** Captures as NDJSON (bearer); see src/contracts/captures.ts. */
   captures: '/v1/captures',
+  /** Drift-analysis run reports (bearer); see src/contracts/drift-runs.ts. */
+  driftRuns: '/v1/drift-runs',
   /** Prometheus metrics. */
   metrics: '/metrics',
   /** Liveness. */

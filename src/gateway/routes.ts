@@ -1,5 +1,6 @@
 import { alertmanagerRoutes } from './alertmanager';
 import { captureRoutes } from './capture';
+import { driftRunRoutes } from './drift-runs';
 import type { RouteModule } from './http';
 import { probeRoutes } from './probes';
 
@@ -13,4 +14,5 @@ export const routeModules: RouteModule[] = [
   probeRoutes,
   alertmanagerRoutes,
   captureRoutes,
+  driftRunRoutes,
 ];

@@ -117,6 +117,8 @@ describe('drift-analysis: the online analysis step', () => {
     const bin = mkdtempSync(join(tmpdir(), 'ci-bin-'));
     dirs.push(bin);
     writeFileSync(join(bin, 'npx'), '#!/bin/sh\nprintf "%s\\n" "$@" > npx-args\nmkdir -p drift-report && echo "# report" > drift-report/report.md\necho "{}"\n', { mode: 0o755 });
+    // A stand-in `curl` records its arguments and the header files it is given (`-H @file`: the token's way in).
+    writeFileSync(join(bin, 'curl'), '#!/bin/bash\nprintf "%s\\n" "$@" > curl-args\nprev=\nfor a in "$@"; do if [ "$prev" = -H ] && [ "${a#@}" != "$a" ]; then cat "${a#@}" >> curl-headers; fi; prev=$a; done\necho \'{"recorded":true}\'\n', { mode: 0o755 });
     return run(script, {
       PATH: `${bin}:${process.env.PATH}`,
       GATEWAY_URL: 'http://gateway.mlops:8080',
@@ -138,6 +140,17 @@ describe('drift-analysis: the online analysis step', () => {
       '--model-name', 'credit-risk', '--alert', '/github/workflow/event.json', '--json', '--out', 'drift-report', '--act',
     ]);
     expect(readFileSync(join(r.dir, 'step-summary'), 'utf8')).toContain('# report');
+  });
+
+  test('a successful analysis reports itself to the gateway: POST /v1/drift-runs, the token only in a header file', () => {
+    const r = withFakeNpx({ EVENT_NAME: 'schedule', GATEWAY_TOKEN: 'gw-secret-token-123' });
+    expect(r.code).toBe(0);
+    const args = readFileSync(join(r.dir, 'curl-args'), 'utf8').trim().split('\n');
+    expect(args).toEqual(expect.arrayContaining(['--fail-with-body', '-X', 'POST', 'http://gateway.mlops:8080/v1/drift-runs']));
+    expect(JSON.parse(args[args.indexOf('--data') + 1])).toEqual({ model: 'credit-risk', status: 'success', finishedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) });
+    expect(readFileSync(join(r.dir, 'curl-headers'), 'utf8')).toBe('Authorization: Bearer gw-secret-token-123\n');
+    expect(args.join(' ')).not.toContain('gw-secret-token-123');
+    expect(r.stdout + r.stderr).not.toContain('gw-secret-token-123');
   });
 
   test('on the schedule: no --alert', () => {

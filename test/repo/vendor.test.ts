@@ -19,8 +19,11 @@ const ROOT = resolve(__dirname, '../..');
 const VENDOR = join(ROOT, 'vendor');
 const lock: VendorLock = JSON.parse(readFileSync(join(VENDOR, 'vendor.lock.json'), 'utf8'));
 
-/** vendor/charts/ is a second vendored tree with its own refresh (scripts/vendor-charts.sh) and README. */
-const OWN_TREES = ['charts/'];
+/**
+ * vendor/charts/ is a second vendored tree with its own refresh (scripts/vendor-charts.sh) and README;
+ * vendor/metrics/ (exporters' metric-name docs, test/config/metrics-emitters.test.ts) has its own README too.
+ */
+const OWN_TREES = ['charts/', 'metrics/'];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
