@@ -118,9 +118,9 @@ export const metrics = {
   gatewayStateWriteErrors: metric({
     name: 'mlops_gateway_state_write_errors_total',
     type: 'counter',
-    labels: ['store', 'code'],
+    labels: ['store'],
     source: 'gateway',
-    help: 'Failed writes to the gateway\'s state (SQLite), by store and SQLite result code (e.g. SQLITE_FULL).',
+    help: 'Failed writes to the gateway\'s state (SQLite), by store; 0 from start (SQLite\'s result code, e.g. SQLITE_FULL, is in the log).',
   }),
   gatewayStateWriterHealthy: metric({
     name: 'mlops_gateway_state_writer_healthy',

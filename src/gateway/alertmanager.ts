@@ -21,9 +21,15 @@ export const alertmanagerRoutes: RouteModule = {
   async init(ctx) {
     const outbox = new Outbox(ctx.stateDir, ctx.config.dedupeWindowSeconds * 1000, Date.now, {
       maxPageCount: ctx.config.testMaxPageCount,
-      onWriteError: (message) => ctx.metrics.stateWriteErrors.inc({ store: 'outbox', code: /\b(SQLITE_[A-Z_]+)/.exec(message)?.[1] ?? 'other' }),
+      // The counter has the store only (its series exists at 0 from the start, so increase() sees the first
+      // error); SQLite's result code (e.g. SQLITE_FULL) goes to the log line.
+      onWriteError: (message) => {
+        ctx.metrics.stateWriteErrors.inc({ store: 'outbox' });
+        ctx.logger.error('state write failed', { store: 'outbox', code: /\b(SQLITE_[A-Z_]+)/.exec(message)?.[1] ?? 'other', error: message });
+      },
     });
     await outbox.ready();
+    ctx.metrics.stateWriteErrors.inc({ store: 'outbox' }, 0);
     const dispatcher = new Dispatcher(ctx.config, outbox, ctx.metrics, ctx.logger);
     ctx.addReadinessCheck('outbox', () => outbox.healthy());
     // A failed or stuck write (e.g. SQLITE_FULL: the state volume is full) fails /readyz until a write commits.

@@ -11,7 +11,7 @@ export interface GatewayMetrics {
   readonly outboxDepth: Gauge;
   /** Every send attempt, counted before its outcome is written. */
   readonly dispatchAttempts: Counter<'outcome'>;
-  readonly stateWriteErrors: Counter<'store' | 'code'>;
+  readonly stateWriteErrors: Counter<'store'>;
   readonly stateWriterHealthy: Gauge<'store'>;
   readonly processingSeconds: Histogram<'endpoint'>;
   /** Where the outbox depth is read from, when /metrics is scraped (a COUNT per scrape, not per request). */
@@ -47,7 +47,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       name: m.gatewayDispatchAttempts.name, help: m.gatewayDispatchAttempts.help, labelNames: ['outcome'], registers: [registry],
     }),
     stateWriteErrors: new Counter({
-      name: m.gatewayStateWriteErrors.name, help: m.gatewayStateWriteErrors.help, labelNames: ['store', 'code'], registers: [registry],
+      name: m.gatewayStateWriteErrors.name, help: m.gatewayStateWriteErrors.help, labelNames: ['store'], registers: [registry],
     }),
     stateWriterHealthy: new Gauge({
       name: m.gatewayStateWriterHealthy.name,
