@@ -1,5 +1,5 @@
 import type { Octokit } from '@octokit/rest';
-import type { Redactor } from '../analysis';
+import { Redactor } from '../analysis';
 import type { Finding } from './types';
 
 /**
@@ -58,7 +58,13 @@ export function octokitFileReader(octokit: Octokit, owner: string, repo: string,
  * The prompt block: for each of the first `maxFiles` distinct files with a line, `path` then
  * `N| line` for the ±context lines, every line redacted with the triage's redactor.
  */
-export async function collectFlaggedFiles(findings: readonly Finding[], read: RepoFileReader, redactor: Redactor, caps: FlaggedFileCaps = {}, repoName?: string): Promise<string> {
+export async function collectFlaggedFiles(
+  findings: readonly Finding[],
+  read: RepoFileReader,
+  redactor: Redactor,
+  caps: FlaggedFileCaps = {},
+  repoName?: string,
+): Promise<string> {
   const maxFiles = caps.maxFiles ?? 5;
   const maxBytes = caps.maxBytes ?? 256 * 1024;
   const context = caps.context ?? 8;
@@ -77,25 +83,20 @@ export async function collectFlaggedFiles(findings: readonly Finding[], read: Re
   for (const [p, flagged] of linesByFile) {
     const buf = await read(p);
     if (!buf || buf.length > maxBytes || buf.includes(0)) continue; // missing, too big or binary
-    const lines = buf.toString('utf8').split(/\r?\n/);
+    const text = buf.toString('utf8');
+    const lines = text.split(/\r?\n/);
+    // A secret spanning lines (a PEM key) is only recognised whole, and a window may cut it: a file whose
+    // redaction collapses lines is skipped (a scratch redactor decides, so only what is shown is counted).
+    if (new Redactor().redact(text).split(/\r?\n/).length !== lines.length) continue;
     const shown = new Set<number>();
     for (const l of flagged) for (let n = Math.max(1, l - context); n <= Math.min(lines.length, l + context); n++) shown.add(n);
     if (!shown.size) continue;
     const out = [`${p} (flagged: ${[...new Set(flagged)].sort((a, b) => a - b).join(', ')})`];
-    // Contiguous ranges are redacted as a whole, so a secret spanning lines (a PEM key) is caught too.
-    const sorted = [...shown].sort((a, b) => a - b);
-    const ranges: Array<[number, number]> = [];
-    for (const n of sorted) {
-      const last = ranges.at(-1);
-      if (last && n === last[1] + 1) last[1] = n;
-      else ranges.push([n, n]);
-    }
-    for (const [from, to] of ranges) {
-      if (out.length > 1) out.push('…');
-      const redacted = redactor.redact(lines.slice(from - 1, to).map((l) => l.slice(0, 400)).join('\n')).split('\n');
-      // A multi-line secret collapses into one placeholder: the numbers then no longer match line by line.
-      if (redacted.length === to - from + 1) redacted.forEach((l, i) => out.push(`${from + i}| ${l}`));
-      else out.push(`(lines ${from}-${to}, a multi-line secret was redacted)`, ...redacted);
+    let prev = 0;
+    for (const n of [...shown].sort((a, b) => a - b)) {
+      if (prev && n > prev + 1) out.push('…');
+      out.push(`${n}| ${redactor.redact(lines[n - 1]).slice(0, 400)}`); // redact first: a cut could hide a secret's shape
+      prev = n;
     }
     blocks.push(out.join('\n'));
   }

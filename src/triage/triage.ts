@@ -15,8 +15,8 @@ import {
 import { classifyJob } from './artifacts/classify';
 import { ReportFile } from './artifacts/reports';
 import { Classification } from './classify';
-import { collectFlaggedFiles, RepoFileReader } from './flagged-files';
 import { offlineExplanation, renderMarkdown, triageDedupeKey } from './explain';
+import { collectFlaggedFiles, RepoFileReader } from './flagged-files';
 import { explanationSchema } from './schema';
 import { defaultTeam, TriageReport } from './types';
 import { teams } from '../config/teams';

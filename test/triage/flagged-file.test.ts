@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Redactor } from '../../src/analysis';
 import { buildProgram } from '../../src/cli/main';
-import { repoRelativePath } from '../../src/triage/flagged-files';
+import { collectFlaggedFiles, repoRelativePath } from '../../src/triage/flagged-files';
 import { PLANTED } from '../analysis/support/secrets';
 import { GeminiFake, startGeminiFake } from '../fakes/gemini';
 import { FakeRepoFiles, GitHubFake, startGitHubFake } from '../fakes/github';
@@ -56,6 +57,8 @@ beforeAll(async () => {
       banditRun(3, BANDIT.replace(/src\/credit_risk\/serve\.py/g, 'src/credit_risk/gone.py')),
       // The runner's checkout path maps to the repository path.
       banditRun(4, BANDIT.replace(/src\/credit_risk\/serve\.py/g, '/home/runner/work/model/model/src/credit_risk/serve.py')),
+      // A fork's run: triaged offline, so its code is never fetched.
+      { ...banditRun(5, BANDIT), head_repository: 'mallory/model' },
     ],
   });
   gemini = await startGeminiFake();
@@ -141,6 +144,17 @@ describe('the flagged file in the prompt (GitHub contents API at the failing com
   });
 });
 
+describe('no API read where no LLM reads it', () => {
+  test('a fork run is triaged offline and fetches no file', async () => {
+    const calls = gemini.calls();
+    const { code, stdout } = await triageRun(5);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ failureType: 'sast', provider: 'offline', forkRun: true });
+    expect(gemini.calls()).toBe(calls);
+    expect(files.requested).toEqual([]);
+  });
+});
+
 describe('repoRelativePath', () => {
   test.each([
     ['src/a.py', 'src/a.py'],
@@ -155,5 +169,31 @@ describe('repoRelativePath', () => {
     ['node_modules/x/index.js', undefined],
   ])('%s → %s', (input, expected) => {
     expect(repoRelativePath(input, 'model')).toBe(expected);
+  });
+});
+
+describe('collectFlaggedFiles caps', () => {
+  const finding = (file: string, line: number) => ({ tool: 'bandit', message: 'm', file, line });
+  test('at most maxFiles files read; binary and oversized files skipped; a file with a multi-line secret skipped', async () => {
+    const read: string[] = [];
+    const pem = PLANTED['private-key'];
+    const contents: Record<string, Buffer> = {
+      'a.py': Buffer.from(['x = 1', pem, 'y = 2'].join('\n')),
+      'bin.dat': Buffer.from([0x7f, 0x45, 0x00, 0x01]),
+      'big.py': Buffer.alloc(2048, 'a'),
+    };
+    const reader = async (p: string) => {
+      read.push(p);
+      return contents[p] ?? Buffer.from('z = 0');
+    };
+    const findings = [finding('a.py', 1), finding('bin.dat', 1), finding('big.py', 1), ...['b', 'c', 'd', 'e', 'f'].map((n) => finding(`${n}.py`, 1))];
+    const text = await collectFlaggedFiles(findings, reader, new Redactor(), { maxFiles: 5, maxBytes: 1024, context: 2 });
+    expect(read).toEqual(['a.py', 'bin.dat', 'big.py', 'b.py', 'c.py']);
+    expect(text).not.toContain('bin.dat');
+    expect(text).not.toContain('big.py');
+    expect(text).toContain('c.py (flagged: 1)');
+    expect(text).not.toContain('a.py'); // its PEM key would be cut by the window: the file is skipped
+    expect(text).not.toContain('d.py');
+    for (const part of pem.split('\n').filter((l) => !l.startsWith('-----'))) expect(text).not.toContain(part);
   });
 });
