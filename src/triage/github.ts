@@ -1,5 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { downloadReports } from './artifacts/download';
+import { octokitFileReader, RepoFileReader } from './flagged-files';
 import type { JobLog, TriageContext } from './triage';
 
 export interface FetchRunOptions {
@@ -16,6 +17,8 @@ export interface FetchRunOptions {
 export interface FetchedRun {
   readonly context: TriageContext;
   readonly logs: JobLog[];
+  /** Reads repository files at the run's head commit (the flagged files quoted in the prompt). */
+  readonly readFile: RepoFileReader;
 }
 
 /**
@@ -87,5 +90,6 @@ export async function fetchRun(opts: FetchRunOptions): Promise<FetchedRun> {
       forkRun: Boolean(headRepo && headRepo !== opts.repository),
     },
     logs,
+    readFile: octokitFileReader(octokit, owner, repo, run.head_sha),
   };
 }

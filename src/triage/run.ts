@@ -28,10 +28,22 @@ export async function runTriage(session: AnalysisSession, input: TriageInput, op
     await session.publish(triagePublication(report, markdown, { defaultBranch: opts.defaultBranch, fromReport: true }), redactor);
     return;
   }
-  const { logs, context } = input.kind === 'logs' ? { logs: readLogs(input.files, input.job), context: input.context } : await fetchRun(input);
+  // Saved logs (`--log`) have no API to read files through: the prompt's flagged-file block stays empty.
+  const fetched = input.kind === 'logs'
+    ? { logs: readLogs(input.files, input.job), context: input.context, readFile: undefined }
+    : await fetchRun(input);
+  const { logs, context } = fetched;
   // Fork runs get the base repository's secrets under workflow_run: never send their logs to an LLM.
   const provider = session.provider({ offline: Boolean(context.forkRun) });
-  const res = await triage(logs, context, { provider, store: session.store(), dailyBudget: opts.dailyBudget, maxPromptTokens: opts.maxPromptTokens });
+  // A fork's code never reaches an LLM either (its provider is offline): nothing to fetch.
+  const readFile = context.forkRun ? undefined : fetched.readFile;
+  const res = await triage(logs, context, {
+    provider,
+    store: session.store(),
+    dailyBudget: opts.dailyBudget,
+    maxPromptTokens: opts.maxPromptTokens,
+    readFile,
+  });
   session.emit(res.report, res.markdown, undefined, res.redactor);
   await session.publish(triagePublication(res.report, res.markdown, { defaultBranch: opts.defaultBranch, fromReport: false }), res.redactor);
 }

@@ -16,6 +16,7 @@ import { classifyJob } from './artifacts/classify';
 import { ReportFile } from './artifacts/reports';
 import { Classification } from './classify';
 import { offlineExplanation, renderMarkdown, triageDedupeKey } from './explain';
+import { collectFlaggedFiles, RepoFileReader } from './flagged-files';
 import { explanationSchema } from './schema';
 import { defaultTeam, TriageReport } from './types';
 import { teams } from '../config/teams';
@@ -53,6 +54,8 @@ export interface TriageOptions {
   /** Token budget of the log part of the prompt. @default 8000 */
   readonly logTokens?: number;
   readonly retry?: RetryOptions;
+  /** Reads repository files at the failing commit (API runs only): the flagged lines go into the prompt. */
+  readonly readFile?: RepoFileReader;
   /** Receives every prompt text actually sent (redacted). */
   readonly onPrompt?: (text: string) => void;
 }
@@ -80,12 +83,15 @@ export async function triage(logs: JobLog[], ctx: TriageContext, opts: TriageOpt
   const job = log.job ?? 'job';
   const reduced = reduceLog(c.step.lines.join('\n'), { maxTokens: opts.logTokens ?? DEFAULT_LOG_TOKENS, baseline: log.baseline });
   const findingsJson = JSON.stringify(c.findings.slice(0, 30), null, 1);
+  // Offline (saved logs, fork runs) there is no API: the block stays empty, and the prompt says so.
+  const flagged = opts.readFile ? await collectFlaggedFiles(c.findings, opts.readFile, redactor, {}, ctx.repository?.split('/')[1]) : '';
   const prompt = loadPrompt(`triage/${c.failureType}`, {
     failureType: c.failureType,
     team: `${team} (${teams[team].owns})`,
     workflow: `${workflow} / ${job}${c.step.name !== '(log)' ? ` / step "${c.step.name}"` : ''}`,
     findings: findingsJson,
     log: reduced.text,
+    code: flagged || '(not available)',
   });
   const offline = offlineExplanation(c);
   const result = await analyze({

@@ -19,8 +19,8 @@ describe('prompt templates', () => {
   test('every failure type has a triage template declaring the same variables', () => {
     for (const t of failureTypes) {
       const p = readPromptTemplate(`triage/${t}`);
-      expect(p.variables.map((v) => v.name)).toEqual(['failureType', 'team', 'workflow', 'findings', 'log']);
-      expect(p.variables.filter((v) => v.untrusted).map((v) => v.name)).toEqual(['findings', 'log']);
+      expect(p.variables.map((v) => v.name)).toEqual(['failureType', 'team', 'workflow', 'findings', 'log', 'code']);
+      expect(p.variables.filter((v) => v.untrusted).map((v) => v.name)).toEqual(['findings', 'log', 'code']);
     }
   });
 

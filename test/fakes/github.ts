@@ -67,6 +67,8 @@ export interface GitHubFakeOptions {
   readonly tokenLogins?: Record<string, string>;
   /** Repository and organization Actions settings (see the settings block at the end). */
   readonly actionsSettings?: FakeActionsSettings;
+  /** Repository files by commit (see the contents block at the end). */
+  readonly files?: FakeRepoFiles;
 }
 
 export interface GitHubFake extends LoopbackServer {
@@ -125,6 +127,8 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     const rest = p.slice(base.length);
     const pullResponse = handlePullRequests(pullState, rest, req, url);
     if (pullResponse) return pullResponse;
+    const contentsResponse = opts.files && handleContents(opts.files, repository, rest, req);
+    if (contentsResponse) return contentsResponse;
     let m: RegExpExecArray | null;
     if ((m = /^\/actions\/runs\/(\d+)$/.exec(rest)) && req.method === 'GET') {
       const run = runs.find((r) => r.id === Number(m![1]));
@@ -443,4 +447,40 @@ function handleActionsSettings(s: FakeActionsSettings, repository: string, path:
     return { status: 200, body: { total_count: s.runnerGroups.length, runner_groups: s.runnerGroups } };
   }
   return undefined;
+}
+
+// --- Repository contents at a commit (the flagged files quoted by triage, src/triage/flagged-files) --
+// Kept in one block so it moves with this file. `GET /repos/{owner}/{repo}/contents/{path}?ref=`
+// answers a file as JSON with `type: "file"`, `encoding: "base64"` and the content in base64 (GitHub's
+// REST reference, API version 2022-11-28, docs.github.com/en/rest/repos/contents#get-repository-content);
+// an unknown path or ref answers 404. Every request is recorded (path and ref) so tests can assert
+// what was NOT fetched.
+
+/** Files by commit sha, then by repository path. */
+export type FakeRepoFiles = Record<string, Record<string, string | Buffer>> & { requested?: Array<{ path: string; ref: string }> };
+
+function handleContents(files: FakeRepoFiles, repository: string, rest: string, req: ReceivedRequest): FakeResponse | undefined {
+  const m = /^\/contents\/(.+)$/.exec(rest);
+  if (!m || req.method !== 'GET') return undefined;
+  const path = decodeURIComponent(m[1]);
+  const ref = req.url.searchParams.get('ref') ?? 'main';
+  (files.requested ??= []).push({ path, ref });
+  const content = files[ref]?.[path];
+  if (content === undefined || Array.isArray(content)) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content' } };
+  const buf = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
+  const name = path.split('/').at(-1)!;
+  return {
+    status: 200,
+    body: {
+      type: 'file',
+      encoding: 'base64',
+      size: buf.length,
+      name,
+      path,
+      // GitHub wraps the base64 at 60 characters with newlines.
+      content: (buf.toString('base64').match(/.{1,60}/g) ?? []).join('\n') + '\n',
+      sha: 'f'.repeat(40),
+      url: `/repos/${repository}/contents/${path}?ref=${ref}`,
+    },
+  };
 }

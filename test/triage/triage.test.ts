@@ -158,7 +158,7 @@ describe('mlops triage end to end (Octokit, @google/genai, Slack clients against
     expect(analysis.stderr).toBe('');
     expect(analysis.code).toBe(0);
     const report = JSON.parse(analysis.stdout);
-    expect(report).toMatchObject({ failureType: 'unit-test', team: 'model-owners', provider: 'gemini', kind: 'triage', schemaVersion: 1, promptVersion: 'triage/unit-test@2' });
+    expect(report).toMatchObject({ failureType: 'unit-test', team: 'model-owners', provider: 'gemini', kind: 'triage', schemaVersion: 1, promptVersion: 'triage/unit-test@3' });
     expect(report.findings).toContainEqual(expect.objectContaining({ id: 'tests/test_model.py::test_predict_threshold', file: 'tests/test_model.py', line: 6 }));
     expect(report.summary).not.toMatch(/@everyone|<!channel>/);
     expect(report.rootCause).not.toContain('@attacker');
