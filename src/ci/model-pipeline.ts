@@ -256,9 +256,12 @@ export class ModelPipelineWorkflow extends Component {
             'else',
             '  range="HEAD"',
             'fi',
-            './gitleaks git --redact --verbose --exit-code 1 --log-opts="${range}" .',
+            // SARIF for triage (-f/--report-format json,csv,junit,sarif and -r/--report-path are gitleaks' global flags, README
+            // "Usage" @ v8.28.0; --redact applies to the report too); the log keeps the human-readable findings.
+            './gitleaks git --redact --verbose --exit-code 1 --report-format sarif --report-path gitleaks.sarif --log-opts="${range}" .',
           ].join('\n'),
         },
+        reportUpload('reports-secrets', 'gitleaks.sarif'),
       ],
     });
   }

@@ -203,13 +203,13 @@ describe('model-ci-ct-cd: Gitleaks scans the commits the event brings', () => {
 
   test('a pull request or push with a known base scans base..HEAD', () => {
     const { dir, first } = repoWithTwoCommits();
-    expect(scan(dir, first)).toBe(`git --redact --verbose --exit-code 1 --log-opts=${first}..HEAD .`);
+    expect(scan(dir, first)).toBe(`git --redact --verbose --exit-code 1 --report-format sarif --report-path gitleaks.sarif --log-opts=${first}..HEAD .`);
   });
 
   test('a first push (zero SHA), a base missing from the clone or a manual run scans all history', () => {
     const { dir } = repoWithTwoCommits();
     for (const base of ['0000000000000000000000000000000000000000', 'f'.repeat(40), '']) {
-      expect(scan(dir, base)).toBe('git --redact --verbose --exit-code 1 --log-opts=HEAD .');
+      expect(scan(dir, base)).toBe('git --redact --verbose --exit-code 1 --report-format sarif --report-path gitleaks.sarif --log-opts=HEAD .');
     }
   });
 });
