@@ -4,7 +4,7 @@ import { DEFAULT_IMAGE, imageJob } from './lib/image';
 import { appToken, checkout, gateJob, gitCredentials, gitIdentity, HOMELAB_RUNNER, HOSTED_RUNNER, job, READ_ONLY, setupNode, setupPython } from './lib/jobs';
 import { readModelMetadata } from './lib/model';
 import { createWorkflow } from './lib/workflow';
-import { dispatchEventTypes } from '../contracts/dispatch';
+import { DEFAULT_RETRAIN_WINDOW, dispatchEventTypes } from '../contracts/dispatch';
 
 /** Job ids of `retrain`. */
 export const RetrainJobs = {
@@ -59,7 +59,7 @@ export class RetrainWorkflow extends Component {
               description: 'Capture window: a duration back from now (e.g. 7d, 36h) or FROM/TO in ISO 8601',
               required: true,
               type: 'string',
-              default: '7d',
+              default: DEFAULT_RETRAIN_WINDOW,
             },
           },
         },

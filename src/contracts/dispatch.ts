@@ -27,17 +27,25 @@ export const groupDispatchPayloadSchema = z.object({
 });
 export type GroupDispatchPayload = z.infer<typeof groupDispatchPayloadSchema>;
 
+/** The retrain workflow's default capture window (its `workflow_dispatch` input default, too). */
+export const DEFAULT_RETRAIN_WINDOW = '7d';
+
+/**
+ * A capture window as the retrain workflow's validation step reads it (src/ci/retrain.ts): a duration back
+ * from now (`7d`, `36h`) or `FROM/TO` in ISO 8601. A string, because `${{ github.event.client_payload.window }}`
+ * renders an object as the text `Object`, which that step refuses (exit 2).
+ */
+export const retrainWindowSchema = z.string().regex(/^([0-9]{1,4}[dh]|[0-9T:.Z+-]+\/[0-9T:.Z+-]+)$/, 'a duration (7d, 36h) or FROM/TO in ISO 8601');
+
+/** The window a drift report analysed, as the retrain window: FROM/TO when both ends are known, else the default. */
+export function retrainWindow(window: { from: string | null; to: string | null }): string {
+  return window.from && window.to ? `${window.from}/${window.to}` : DEFAULT_RETRAIN_WINDOW;
+}
+
 /** `client_payload` of the `retrain` event drift analysis sends on P0. */
 export const retrainDispatchPayloadSchema = z.object({
   model: z.string().min(1),
-  // The analysed window as the drift report holds it. Note: the retrain workflow's `window` input is
-  // a duration string ("7d") or FROM/TO; reconciling the two is the P0-loop work, not this contract's.
-  window: z.object({
-    from: z.string().nullable(),
-    to: z.string().nullable(),
-    referenceRows: z.number(),
-    currentRows: z.number(),
-  }),
+  window: retrainWindowSchema,
   urgency: z.literal('P0'),
   rootCause: z.string().min(1),
   affectedFeatures: z.array(z.string()),

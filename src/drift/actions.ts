@@ -2,7 +2,7 @@ import { Octokit } from '@octokit/rest';
 import { Redactor, Sink, cleanJson, createSink, teamMentions } from '../analysis';
 import type { DriftReport } from './report';
 import { teamById } from '../config/teams';
-import { dispatchEventTypes, type RetrainDispatchPayload } from '../contracts/dispatch';
+import { dispatchEventTypes, retrainWindow, type RetrainDispatchPayload } from '../contracts/dispatch';
 
 /**
  * Acting on the urgency the rules computed (never on anything an LLM said):
@@ -47,7 +47,7 @@ export async function act(report: DriftReport, opts: ActionOptions): Promise<Dri
         // Column names and the key are data from the CSVs: the payload leaves through the exit's JSON rule (redacted).
         client_payload: cleanJson({
           model: report.model,
-          window: report.window,
+          window: retrainWindow(report.window),
           urgency: report.urgency,
           rootCause: report.rootCause,
           affectedFeatures: report.affectedFeatures,

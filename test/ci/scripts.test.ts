@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readModelMetadata } from '../../src/ci/lib/model';
+import { retrainDispatchPayloadSchema, retrainWindow } from '../../src/contracts/dispatch';
 
 /**
  * The shell/Python glue inside the committed workflows, executed for real with bash and python in
@@ -70,6 +71,22 @@ describe('retrain: request validation (model, window)', () => {
     const r = run(script, { MODEL: 'credit-risk', WINDOW: '2026-11-01T00:00:00Z/2026-11-08T12:00:00Z' });
     expect(r.code).toBe(0);
     expect([r.outputs.from, r.outputs.to]).toEqual(['2026-11-01T00:00:00Z', '2026-11-08T12:00:00Z']);
+  });
+
+  // What drift analysis sends on P0 (src/drift/actions.ts builds client_payload.window with retrainWindow) is
+  // exactly what this step reads: an object would reach it as the text "Object" and exit 2.
+  test.each([
+    ['a window with both ends', { from: '2026-11-30T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' }, ['2026-11-30T00:00:00Z', '2026-12-01T00:00:00Z']],
+    ['a window without timestamps (CSV files)', { from: null, to: null }, undefined],
+  ])('the P0 dispatch payload\'s window: %s', (_name, window, expected) => {
+    const payload = retrainDispatchPayloadSchema.parse({
+      model: 'credit-risk', window: retrainWindow(window), urgency: 'P0', rootCause: 'concept-drift', affectedFeatures: [], dedupeKey: 'k',
+    });
+    const r = run(script, { MODEL: payload.model, WINDOW: payload.window });
+    expect(r.code).toBe(0);
+    if (expected) expect([r.outputs.from, r.outputs.to]).toEqual(expected);
+    else expect((Date.parse(r.outputs.to) - Date.parse(r.outputs.from)) / 86_400_000).toBeCloseTo(7, 1);
+    expect(run(script, { MODEL: 'credit-risk', WINDOW: String({ from: 'x' }) }).code).toBe(2);
   });
 
   test.each([

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { captureLineSchema, feedbackBodySchema } from '../../src/contracts/captures';
-import { groupDispatchPayloadSchema, parseDispatchedGroup, retrainDispatchPayloadSchema } from '../../src/contracts/dispatch';
+import { groupDispatchPayloadSchema, parseDispatchedGroup, retrainDispatchPayloadSchema, retrainWindow } from '../../src/contracts/dispatch';
 import { captureEnv, gatewayEnv, gatewayPaths } from '../../src/contracts/gateway';
 import { RELEASE_FILE, releaseSchema } from '../../src/contracts/release';
 import { compactGroup, dispatchPayloadLimitBytes } from '../../src/gateway/compact';
@@ -27,7 +27,7 @@ describe('dispatch', () => {
   test('the retrain payload is what drift sends on P0', () => {
     const sent = {
       model: 'credit-risk',
-      window: { from: null, to: null, referenceRows: 10, currentRows: 10 },
+      window: retrainWindow({ from: null, to: null }),
       urgency: 'P0',
       rootCause: 'data-drift',
       affectedFeatures: ['x'],
@@ -35,6 +35,11 @@ describe('dispatch', () => {
     };
     expect(retrainDispatchPayloadSchema.parse(sent)).toEqual(sent);
     expect(retrainDispatchPayloadSchema.safeParse({ ...sent, urgency: 'P1' }).success).toBe(false);
+    // The report's window object is what was sent before, and the retrain workflow could not read it.
+    const reportWindow = { from: null, to: null, referenceRows: 10, currentRows: 10 };
+    expect(retrainDispatchPayloadSchema.safeParse({ ...sent, window: reportWindow }).success).toBe(false);
+    expect(retrainDispatchPayloadSchema.safeParse({ ...sent, window: '7d; rm -rf /' }).success).toBe(false);
+    expect(retrainWindow({ from: '2026-11-30T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' })).toBe('2026-11-30T00:00:00.000Z/2026-12-01T00:00:00.000Z');
   });
 });
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { retrainWindow } from '../../src/contracts/dispatch';
 import { act } from '../../src/drift/actions';
 import { analyzeTables } from '../../src/drift/analyze';
 import { readCsv } from '../../src/drift/csv';
@@ -138,7 +139,7 @@ describe('drift scenarios with the model\'s data generator', () => {
     expect(github.dispatches.length).toBe(before + 1);
     expect(github.dispatches.at(-1)).toMatchObject({
       event_type: 'retrain',
-      client_payload: { model: 'credit-risk', urgency: 'P0', rootCause: 'concept-drift', window: { currentRows: 3000 } },
+      client_payload: { model: 'credit-risk', urgency: 'P0', rootCause: 'concept-drift', window: retrainWindow(r.window) },
     });
   });
 
